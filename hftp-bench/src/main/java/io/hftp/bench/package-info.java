@@ -1,0 +1,2 @@
+/** Benchmarks of HFTP. */
+package io.hftp.bench;

@@ -1,0 +1,2 @@
+/** The HFTP client library and command. */
+package io.hftp.client;

@@ -1,0 +1,163 @@
+package io.hftp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ByteProcessor;
+import io.netty.util.internal.ObjectUtil;
+import java.util.List;
+
+/**
+ * Splits a byte stream into lines that end in {@code \r\n}, strictly: a {@code \n} without a
+ * {@code \r} before it, or a {@code \r} followed by anything but {@code \n}, is an error ({@link
+ * BadEolException}). A {@code \r} that ends the bytes received so far waits for the next byte. It
+ * can serve any CRLF protocol.
+ *
+ * <p>A line of at most {@code maxLineLength} bytes is passed on as one {@link ByteBuf} without its
+ * terminator. What happens to a longer line depends on how the decoder was built:
+ *
+ * <ul>
+ *   <li>with {@link #CrlfLineDecoder(int)}, it fails at once with a {@link TooLongFrameException};
+ *   <li>with {@link #CrlfLineDecoder(int, long)}, it is passed on as a sequence of {@link
+ *       CrlfLinePart}s, the last flagged, so a consumer can judge it whole while the decoder holds
+ *       at most {@code maxLineLength} of its bytes; only a line longer than {@code hardCap} fails,
+ *       with a {@link TooLongFrameException}, as soon as that many bytes have arrived.
+ * </ul>
+ *
+ * <p>The terminator checks apply to every byte, also inside a long line. Scanning is linear: bytes
+ * already examined are not examined again when more arrive. After an error the stream cannot be
+ * trusted, so the decoder discards everything that follows.
+ */
+public class CrlfLineDecoder extends ByteToMessageDecoder {
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private final int maxLineLength;
+    private final long hardCap;
+    private final boolean streamLongLines;
+
+    /** Bytes of the current line already scanned (from the reader index), none of them CR or LF. */
+    private int scanned;
+    /** Bytes of the current long line already passed on as parts; -1 while the line is short. */
+    private long passedOn = -1;
+
+    private boolean failed;
+
+    /** A decoder that fails on any line longer than {@code maxLineLength} bytes. */
+    public CrlfLineDecoder(int maxLineLength) {
+        this.maxLineLength = ObjectUtil.checkPositive(maxLineLength, "maxLineLength");
+        this.hardCap = maxLineLength;
+        this.streamLongLines = false;
+    }
+
+    /**
+     * A decoder that passes on lines longer than {@code maxLineLength} as {@link CrlfLinePart}s and
+     * fails only on lines longer than {@code hardCap}.
+     */
+    public CrlfLineDecoder(int maxLineLength, long hardCap) {
+        this.maxLineLength = ObjectUtil.checkPositive(maxLineLength, "maxLineLength");
+        if (hardCap < maxLineLength) {
+            throw new IllegalArgumentException(
+                    "hardCap (" + hardCap + ") must be at least maxLineLength (" + maxLineLength + ")");
+        }
+        this.hardCap = hardCap;
+        this.streamLongLines = true;
+    }
+
+    /** The line limit: longer lines are passed on in parts or refused. */
+    public int maxLineLength() {
+        return maxLineLength;
+    }
+
+    /** The longest line accepted at all, in bytes. */
+    public long hardCap() {
+        return hardCap;
+    }
+
+    /**
+     * The number of received bytes this decoder holds, waiting for the rest of a line. It never
+     * exceeds {@code maxLineLength + 1} once a read has been decoded.
+     */
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        for (; ; ) {
+            final int start = in.readerIndex();
+            final int end = in.writerIndex();
+            final int from = start + scanned;
+            final int eol = from < end ? in.forEachByte(from, end - from, ByteProcessor.FIND_CRLF) : -1;
+            if (eol < 0) {
+                scanned = end - start;
+                pendingBytes(in, out);
+                return;
+            }
+            if (in.getByte(eol) == LF) {
+                fail(in, new BadEolException("LF without CR at line offset " + lineOffset(eol - start)));
+            }
+            if (eol + 1 == end) {
+                // A CR that ends what has arrived: the next byte decides. Keep it unscanned.
+                scanned = eol - start;
+                pendingBytes(in, out);
+                return;
+            }
+            if (in.getByte(eol + 1) != LF) {
+                fail(in, new BadEolException("CR not followed by LF at line offset " + lineOffset(eol - start)));
+            }
+            final int length = eol - start;
+            if (passedOn < 0 && length <= maxLineLength) {
+                out.add(in.readRetainedSlice(length));
+            } else {
+                checkCap(in, length);
+                out.add(new CrlfLinePart(in.readRetainedSlice(length), true));
+                passedOn = -1;
+            }
+            in.skipBytes(2);
+            scanned = 0;
+        }
+    }
+
+    /** Handles the scanned but unterminated bytes of the current line. */
+    private void pendingBytes(ByteBuf in, List<Object> out) {
+        if (passedOn < 0 && scanned <= maxLineLength) {
+            return;
+        }
+        if (!streamLongLines) {
+            fail(in, new TooLongFrameException("line longer than " + maxLineLength + " bytes"));
+        }
+        checkCap(in, scanned);
+        if (passedOn < 0) {
+            passedOn = 0;
+        }
+        if (scanned > 0) {
+            out.add(new CrlfLinePart(in.readRetainedSlice(scanned), false));
+            passedOn += scanned;
+            scanned = 0;
+        }
+    }
+
+    private void checkCap(ByteBuf in, int more) {
+        if (Math.max(passedOn, 0) + more > hardCap) {
+            fail(in, new TooLongFrameException("line longer than " + hardCap + " bytes"));
+        }
+    }
+
+    private long lineOffset(int inBuffer) {
+        return Math.max(passedOn, 0) + inBuffer;
+    }
+
+    private void fail(ByteBuf in, RuntimeException cause) {
+        failed = true;
+        scanned = 0;
+        passedOn = -1;
+        in.skipBytes(in.readableBytes());
+        throw cause;
+    }
+}

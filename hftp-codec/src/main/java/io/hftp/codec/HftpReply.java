@@ -1,0 +1,86 @@
+package io.hftp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A reply as a client sees it, produced by {@link HftpResponseDecoder} for each request sent, in
+ * order. A {@code get_slice} reply with {@code 0 OK} arrives as one or more {@link SliceChunk}s of
+ * decoded file bytes, the last one flagged, so a slice of any size is never held whole.
+ */
+public sealed interface HftpReply
+        permits HftpReply.Failure, HftpReply.Listing, HftpReply.Metadata, HftpReply.QuitOk, HftpReply.SliceChunk {
+
+    /** The request this reply answers. */
+    HftpRequest request();
+
+    /**
+     * A reply with a status other than {@code 0 OK}. A fatal status means the server closes the
+     * connection and answers nothing further.
+     */
+    record Failure(HftpRequest request, HftpStatus status) implements HftpReply {
+        public Failure {
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /** The file names of a {@code get_file_listing} reply, in the order the server sent them. */
+    record Listing(HftpRequest request, List<String> names) implements HftpReply {
+        public Listing {
+            names = List.copyOf(names);
+        }
+    }
+
+    /** The file size of a {@code get_metadata} reply. */
+    record Metadata(HftpRequest request, long size) implements HftpReply {}
+
+    /** The {@code 0 OK} a server sends to {@code quit} before it closes the connection. */
+    record QuitOk(HftpRequest request) implements HftpReply {}
+
+    /** A piece of the decoded bytes of a successful {@code get_slice} reply, in order. */
+    final class SliceChunk extends DefaultByteBufHolder implements HftpReply {
+        private final HftpRequest.GetSlice request;
+        private final boolean last;
+
+        /** Creates a chunk; it takes ownership of {@code content}. */
+        public SliceChunk(HftpRequest.GetSlice request, ByteBuf content, boolean last) {
+            super(content);
+            this.request = Objects.requireNonNull(request, "request");
+            this.last = last;
+        }
+
+        @Override
+        public HftpRequest.GetSlice request() {
+            return request;
+        }
+
+        /** Whether this chunk ends the slice. */
+        public boolean isLast() {
+            return last;
+        }
+
+        @Override
+        public SliceChunk replace(ByteBuf content) {
+            return new SliceChunk(request, content, last);
+        }
+
+        @Override
+        public SliceChunk retain() {
+            super.retain();
+            return this;
+        }
+
+        @Override
+        public SliceChunk touch(Object hint) {
+            super.touch(hint);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return "SliceChunk(" + content().readableBytes() + " bytes" + (last ? ", last)" : ")");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.hftp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.EncoderException;
+import io.netty.handler.codec.MessageToByteEncoder;
+import java.util.Queue;
+
+/**
+ * Writes {@link HftpRequest}s as request lines. Inside an {@link HftpClientCodec} it also records,
+ * in wire order, each request sent, so the {@link HftpResponseDecoder} knows which body each reply
+ * has.
+ */
+public class HftpRequestEncoder extends MessageToByteEncoder<HftpRequest> {
+    private static final short CRLF = ('\r' << 8) | '\n';
+
+    private final Queue<HftpRequest> sent;
+
+    /** An encoder that only writes. */
+    public HftpRequestEncoder() {
+        this(null);
+    }
+
+    HftpRequestEncoder(Queue<HftpRequest> sent) {
+        super(HftpRequest.class);
+        this.sent = sent;
+    }
+
+    @Override
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, HftpRequest msg, boolean preferDirect) {
+        return ctx.alloc().ioBuffer(64);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, HftpRequest msg, ByteBuf out) {
+        if (msg instanceof HftpRequest.Rejected) {
+            throw new EncoderException("a rejected line cannot be sent: " + msg);
+        }
+        ByteBufUtil.writeAscii(out, msg.toString());
+        out.writeShort(CRLF);
+        if (sent != null) {
+            sent.add(msg);
+        }
+    }
+}

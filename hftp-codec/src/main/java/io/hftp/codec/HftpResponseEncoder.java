@@ -1,0 +1,81 @@
+package io.hftp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import java.util.List;
+
+/**
+ * Writes server replies: an {@link HftpStatus} as its status line (a shared read-only buffer, no
+ * copy), an {@link HftpResponse.Listing} or {@link HftpResponse.Metadata} as {@code 0 OK} and its
+ * body. Any other message, such as the {@link ByteBuf} chunks of a {@link Base64SliceInput}, passes
+ * through untouched.
+ */
+@ChannelHandler.Sharable
+public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
+    private static final short CRLF = ('\r' << 8) | '\n';
+
+    /** Creates the encoder; one instance may serve any number of channels. */
+    public HftpResponseEncoder() {}
+
+    @Override
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof HftpStatus || msg instanceof HftpResponse;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+        if (msg instanceof HftpStatus) {
+            out.add(((HftpStatus) msg).line());
+        } else if (msg instanceof HftpResponse.Metadata) {
+            long size = ((HftpResponse.Metadata) msg).size();
+            ByteBuf buf = ctx.alloc().ioBuffer(HftpStatus.OK.lineLength() + 21);
+            HftpStatus.OK.writeLine(buf);
+            writeDecimal(buf, size);
+            buf.writeShort(CRLF);
+            out.add(buf);
+        } else {
+            List<String> names = ((HftpResponse.Listing) msg).names();
+            int length = HftpStatus.OK.lineLength() + 2;
+            for (String name : names) {
+                length += name.length() + 2;
+            }
+            ByteBuf buf = ctx.alloc().ioBuffer(length);
+            try {
+                HftpStatus.OK.writeLine(buf);
+                for (String name : names) {
+                    ByteBufUtil.writeAscii(buf, name);
+                    buf.writeShort(CRLF);
+                }
+                buf.writeShort(CRLF);
+            } catch (RuntimeException e) {
+                buf.release();
+                throw e;
+            }
+            out.add(buf);
+        }
+    }
+
+    /** Writes {@code value} (non-negative) in decimal ASCII. */
+    static void writeDecimal(ByteBuf buf, long value) {
+        if (value < 10) {
+            buf.writeByte('0' + (int) value);
+            return;
+        }
+        int digits = 1;
+        for (long v = value / 10; v > 0; v /= 10) {
+            digits++;
+        }
+        int end = buf.writerIndex() + digits;
+        buf.ensureWritable(digits);
+        int pos = end;
+        long v = value;
+        while (v > 0) {
+            buf.setByte(--pos, '0' + (int) (v % 10));
+            v /= 10;
+        }
+        buf.writerIndex(end);
+    }
+}

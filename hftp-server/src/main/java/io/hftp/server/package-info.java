@@ -1,0 +1,2 @@
+/** The HFTP daemon. */
+package io.hftp.server;
