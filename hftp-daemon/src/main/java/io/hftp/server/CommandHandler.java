@@ -1,0 +1,321 @@
+package io.hftp.server;
+
+import io.hftp.codec.Base64SliceInput;
+import io.hftp.codec.HftpRequest;
+import io.hftp.codec.HftpResponse;
+import io.hftp.codec.HftpStatus;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the requests of one connection, in order, through a {@link FileStore}. It is the only
+ * handler that touches files.
+ *
+ * <p>Memory stays bounded whatever the client sends or fails to read: requests wait in a queue of
+ * at most {@link HftpServerConfig#maxPipelined()} (reading stops while it is full), one slice body
+ * at a time is streamed, and nothing is answered while the channel is not writable (reading stops
+ * too, and resumes on {@link #channelWritabilityChanged}).
+ *
+ * <p>Fatal statuses (1xx), {@code quit} and failures the handler cannot map close this connection
+ * only, after the reply; requests behind them are dropped.
+ */
+final class CommandHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
+    private static final Logger access = LoggerFactory.getLogger("hftp.access");
+
+    /** Fired down the pipeline to ask for a graceful close: finish what was received, then close. */
+    static final Object SHUTDOWN = new Object() {
+        @Override
+        public String toString() {
+            return "SHUTDOWN";
+        }
+    };
+
+    private final FileStore store;
+    private final HftpServerConfig config;
+    private final ServerStats stats;
+    private final boolean accessLog;
+    private final ArrayDeque<HftpRequest> pending = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private String peer;
+    /** A slice body is being written; later requests wait for it. */
+    private boolean streaming;
+    /** No more requests are answered: after a fatal status or quit. */
+    private boolean closing;
+    /** A graceful shutdown asked to close once the queue is empty. */
+    private boolean draining;
+    /** Something was written since the last flush. */
+    private boolean unflushed;
+
+    private boolean inRead;
+
+    CommandHandler(FileStore store, HftpServerConfig config, ServerStats stats) {
+        this.store = store;
+        this.config = config;
+        this.stats = stats;
+        this.accessLog = config.accessLog() && access.isInfoEnabled();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.peer = String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    /** Requests received and not yet answered. */
+    int pendingRequests() {
+        return pending.size();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HftpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (closing) {
+            return;
+        }
+        inRead = true;
+        pending.add((HftpRequest) msg);
+        drain();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        flushIfNeeded();
+        updateAutoRead();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            drain();
+            flushIfNeeded();
+        }
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            log.info("closing idle connection {}", peer);
+            closing = true;
+            ctx.close();
+        } else if (evt == SHUTDOWN) {
+            draining = true;
+            ctx.channel().config().setAutoRead(false);
+            closeIfDrained();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        pending.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // The peer reset or vanished: ordinary, not worth a stack trace.
+            log.debug("connection {} failed: {}", peer, cause.toString());
+            closing = true;
+            ctx.close();
+            return;
+        }
+        log.warn("unexpected failure on connection {}", peer, cause);
+        fail();
+    }
+
+    /** Answers queued requests while nothing blocks them. */
+    private void drain() {
+        while (!closing && !streaming && !pending.isEmpty() && ctx.channel().isWritable()) {
+            HftpRequest request = pending.poll();
+            try {
+                answer(request);
+            } catch (Exception e) {
+                log.warn("failed to answer {} from {}", request, peer, e);
+                fail();
+            }
+        }
+        if (!inRead) {
+            flushIfNeeded();
+        }
+        updateAutoRead();
+        closeIfDrained();
+    }
+
+    private void closeIfDrained() {
+        if (draining && !closing && !streaming && pending.isEmpty()) {
+            closing = true;
+            flushIfNeeded();
+            ctx.close();
+        }
+    }
+
+    private void updateAutoRead() {
+        boolean read = !closing
+                && !draining
+                && pending.size() < config.maxPipelined()
+                && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private void answer(HftpRequest request) {
+        final long start = accessLog ? System.nanoTime() : 0;
+        if (request instanceof HftpRequest.GetSlice) {
+            slice((HftpRequest.GetSlice) request, start);
+        } else if (request instanceof HftpRequest.GetMetadata) {
+            String name = ((HftpRequest.GetMetadata) request).fileName();
+            try {
+                long size = store.size(name);
+                write(new HftpResponse.Metadata(size));
+                logAccess(request, HftpStatus.OK, HftpStatus.OK.lineLength() + digits(size) + 2, start);
+            } catch (FileStore.NotFoundException e) {
+                status(request, HftpStatus.FILE_NOT_FOUND, start);
+            }
+        } else if (request instanceof HftpRequest.GetFileListing) {
+            List<String> names;
+            try {
+                names = store.list();
+            } catch (IOException e) {
+                log.warn("cannot list {}: {}", store.root(), e.toString());
+                status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
+                return;
+            }
+            write(new HftpResponse.Listing(names));
+            long bytes = HftpStatus.OK.lineLength() + 2;
+            for (String n : names) {
+                bytes += n.length() + 2;
+            }
+            logAccess(request, HftpStatus.OK, bytes, start);
+        } else if (request instanceof HftpRequest.Quit) {
+            status(request, HftpStatus.OK, start);
+            closeAfterReply();
+        } else {
+            status(request, ((HftpRequest.Rejected) request).status(), start);
+        }
+    }
+
+    private void slice(HftpRequest.GetSlice request, long start) {
+        FileStore.OpenFile file;
+        try {
+            file = store.open(request.fileName());
+        } catch (FileStore.NotFoundException e) {
+            status(request, HftpStatus.FILE_NOT_FOUND, start);
+            return;
+        }
+        if (!request.fitsIn(file.size())) {
+            file.close();
+            status(request, HftpStatus.BAD_OFFSET, start);
+            return;
+        }
+        write(HftpStatus.OK);
+        streaming = true;
+        stats.sliceStarted();
+        Base64SliceInput body =
+                new Base64SliceInput(file.channel(), request.offset(), request.size(), config.pieceSize(), true);
+        ChannelFuture done = ctx.write(body);
+        unflushed = true;
+        done.addListener((ChannelFutureListener) f -> {
+            streaming = false;
+            stats.sliceEnded();
+            if (f.isSuccess()) {
+                logAccess(request, HftpStatus.OK, HftpStatus.OK.lineLength() + body.length(), start);
+                drain();
+            } else {
+                closing = true;
+                if (ctx.channel().isActive()) {
+                    // The status is out and cannot be taken back: end the reply by closing (rule 9).
+                    log.warn(
+                            "closing connection {}: slice {} failed after {} bytes: {}",
+                            peer,
+                            request,
+                            body.progress(),
+                            f.cause().toString());
+                }
+                ctx.close();
+            }
+        });
+    }
+
+    private void status(HftpRequest request, HftpStatus status, long start) {
+        write(status);
+        logAccess(request, status, status.lineLength(), start);
+        if (status.isFatal()) {
+            closeAfterReply();
+        }
+    }
+
+    private void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+        unflushed = true;
+    }
+
+    private void closeAfterReply() {
+        closing = true;
+        pending.clear();
+        unflushed = false;
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Answers 199 and closes: the failure is the server's, the connection cannot be trusted. */
+    private void fail() {
+        if (closing) {
+            ctx.close();
+            return;
+        }
+        write(HftpStatus.INTERNAL_SERVER_ERROR);
+        closeAfterReply();
+    }
+
+    private void flushIfNeeded() {
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
+    }
+
+    private void logAccess(HftpRequest request, HftpStatus status, long bytes, long start) {
+        if (accessLog) {
+            long micros = (System.nanoTime() - start) / 1000;
+            access.info("{} \"{}\" {} {} {}", peer, describe(request), status.code(), bytes, micros);
+        }
+    }
+
+    private static String describe(HftpRequest request) {
+        if (request instanceof HftpRequest.Rejected) {
+            String command = request.command();
+            return command == null ? "-" : command + " ...";
+        }
+        return request.toString();
+    }
+
+    private static int digits(long v) {
+        int d = 1;
+        while (v >= 10) {
+            v /= 10;
+            d++;
+        }
+        return d;
+    }
+}

@@ -1,0 +1,263 @@
+package io.hftp.server;
+
+import io.hftp.codec.HftpServerCodec;
+import io.hftp.codec.HftpStatus;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HFTP daemon, embeddable: {@link #start()} binds and serves, {@link #close()} shuts down
+ * gracefully. One {@link MultiThreadIoEventLoopGroup} on the configured {@link Transport} serves
+ * every connection.
+ *
+ * <pre>{@code
+ * try (HftpServer server = new HftpServer(HftpServerConfig.builder().port(0).dataDir(dir).build())) {
+ *     InetSocketAddress bound = server.start();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class HftpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HftpServer.class);
+    private static final Logger connections = LoggerFactory.getLogger("hftp.connection");
+
+    /** The daemon's version, from the build. */
+    public static final String VERSION = readVersion();
+
+    private final HftpServerConfig config;
+    private final ServerStats stats = new ServerStats();
+    private final ChannelGroup children = new DefaultChannelGroup("hftp-connections", GlobalEventExecutor.INSTANCE);
+
+    private Transport transport;
+    private EventLoopGroup group;
+    private Channel serverChannel;
+    private FileStore store;
+    private boolean closed;
+
+    /** A server with the given settings; nothing happens until {@link #start()}. */
+    public HftpServer(HftpServerConfig config) {
+        this.config = config;
+    }
+
+    /** The settings. */
+    public HftpServerConfig config() {
+        return config;
+    }
+
+    /** Live counters. */
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /** The transport in use, once started. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The served directory's real path, once started. */
+    public FileStore store() {
+        return store;
+    }
+
+    /**
+     * Creates the served directory if needed, binds and starts serving.
+     *
+     * @return the address bound (with the real port when the configured port was 0)
+     * @throws IOException if the directory is unusable or the address cannot be bound
+     * @throws IllegalStateException if already started, or the transport is not available
+     */
+    public synchronized InetSocketAddress start() throws IOException {
+        if (group != null || closed) {
+            throw new IllegalStateException("already started");
+        }
+        transport = config.transport().resolve();
+        if (!transport.isAvailable()) {
+            throw new IllegalStateException(
+                    "transport " + transport.cliName() + " is not available: " + transport.unavailabilityCause());
+        }
+        try {
+            store = new FileStore(config.dataDir());
+        } catch (IOException e) {
+            throw new IOException("cannot serve directory " + config.dataDir() + ": " + describe(e), e);
+        }
+        int threads = config.threads() > 0
+                ? config.threads()
+                : 2 * Runtime.getRuntime().availableProcessors();
+        group = new MultiThreadIoEventLoopGroup(
+                threads, new DefaultThreadFactory("hftp", true), transport.ioHandlerFactory());
+        HftpServerCodec codec = new HftpServerCodec(config.maxLineLength(), config.hardCap());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        initChild(ch, codec);
+                    }
+                });
+        try {
+            serverChannel = b.bind(config.address(), config.port()).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            group = null;
+            throw new IOException("cannot listen on " + config.address() + ":" + config.port() + ": " + describe(e), e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        log.info(
+                "HFTP server {} started on {}:{}, serving {}, transport {}, {} threads, Java {} ({})",
+                VERSION,
+                bound.getAddress().getHostAddress(),
+                bound.getPort(),
+                store.root(),
+                transport.cliName(),
+                threads,
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"));
+        return bound;
+    }
+
+    private void initChild(Channel ch, HftpServerCodec codec) {
+        long open = stats.connectionOpened();
+        ch.closeFuture().addListener(f -> {
+            stats.connectionClosed();
+            connections.info("closed {}", ch.remoteAddress());
+        });
+        if (open > config.maxConnections()) {
+            stats.connectionRefused();
+            log.warn(
+                    "refused connection from {}: {} connections open (max {})",
+                    ch.remoteAddress(),
+                    open - 1,
+                    config.maxConnections());
+            ch.config().setAutoRead(false);
+            ch.pipeline().addLast(Refuser.INSTANCE);
+            return;
+        }
+        connections.info("opened {}", ch.remoteAddress());
+        children.add(ch);
+        long idle = config.idleTimeout().toMillis();
+        if (idle > 0) {
+            ch.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS));
+        }
+        ch.pipeline().addLast("codec", codec);
+        ch.pipeline().addLast("commands", new CommandHandler(store, config, stats));
+    }
+
+    /**
+     * The bytes waiting in the connections' outbound buffers now, summed: with backpressure it stays
+     * near {@code connections × high water mark} whatever the clients ask for.
+     */
+    public long pendingOutboundBytes() {
+        long total = 0;
+        for (Channel ch : children) {
+            ChannelOutboundBuffer buf = ch.unsafe().outboundBuffer();
+            if (buf != null) {
+                total += buf.totalPendingWriteBytes();
+            }
+        }
+        return total;
+    }
+
+    /** The address bound, or null before {@link #start()}. */
+    public synchronized InetSocketAddress localAddress() {
+        return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Stops accepting, lets each connection finish the requests it has received within the shutdown
+     * grace period, then closes what remains and stops the event loops. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (group == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        for (Channel ch : children) {
+            ch.pipeline().fireUserEventTriggered(CommandHandler.SHUTDOWN);
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (!children.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!children.isEmpty()) {
+            log.info("shutdown grace period over: closing {} connections", children.size());
+            children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        log.info("HFTP server stopped");
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException) {
+            java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+            return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+        }
+        String m = e.getMessage();
+        if (m != null && m.startsWith("bind(..) failed: ")) {
+            m = m.substring("bind(..) failed: ".length());
+        }
+        return m != null ? m : e.getClass().getSimpleName();
+    }
+
+    private static String readVersion() {
+        try (InputStream in = HftpServer.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException ignored) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    /** Answers a connection over the limit with 199 and closes it. */
+    @ChannelHandler.Sharable
+    private static final class Refuser extends ChannelInboundHandlerAdapter {
+        static final Refuser INSTANCE = new Refuser();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(HftpStatus.INTERNAL_SERVER_ERROR.line()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

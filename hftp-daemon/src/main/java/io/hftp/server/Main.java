@@ -1,0 +1,207 @@
+package io.hftp.server;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code hftp-server} command: parses the options, starts an {@link HftpServer} and serves until
+ * SIGTERM or SIGINT, then shuts down gracefully and exits 0. A bad option, an unusable directory or
+ * an address in use prints one line on stderr and exits 2.
+ */
+@Command(
+        name = "hftp-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Serves the regular files of one directory over HFTP.")
+public final class Main implements Callable<Integer> {
+    /** Exit code for a bad option, an unusable directory or an address in use. */
+    public static final int EXIT_USAGE = 2;
+
+    @Option(
+            names = {"-a", "--address"},
+            defaultValue = "0.0.0.0",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}: every interface).")
+    String address;
+
+    @Option(
+            names = {"-p", "--port"},
+            defaultValue = "19500",
+            description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(
+            names = {"-d", "--datadir"},
+            defaultValue = "testdata",
+            description = "Directory to serve, created if missing (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(
+            names = "--transport",
+            defaultValue = "auto",
+            description =
+                    "I/O transport: auto, io_uring, epoll or nio (default: ${DEFAULT-VALUE}: the best available).")
+    String transport;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description = "Event loop threads, 0 for twice the cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+            names = "--max-line-length",
+            defaultValue = "8192",
+            description = "Request line limit in bytes; longer lines are judged in pieces (default: ${DEFAULT-VALUE}).")
+    int maxLineLength;
+
+    @Option(
+            names = "--hard-cap",
+            defaultValue = "16777216",
+            description =
+                    "Longest request line accepted at all, in bytes; longer is answered 101 (default: ${DEFAULT-VALUE}).")
+    long hardCap;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "300",
+            description =
+                    "Seconds without input or output progress before a connection is closed, 0 for never (default: ${DEFAULT-VALUE}).")
+    long idleTimeout;
+
+    @Option(
+            names = "--max-connections",
+            defaultValue = "10000",
+            description = "Connections served at once; more are answered 199 and closed (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--max-pipelined",
+            defaultValue = "64",
+            description =
+                    "Requests received but not yet answered before a connection stops being read (default: ${DEFAULT-VALUE}).")
+    int maxPipelined;
+
+    @Option(
+            names = "--shutdown-grace",
+            defaultValue = "10",
+            description = "Seconds a shutdown lets replies in flight finish (default: ${DEFAULT-VALUE}).")
+    long shutdownGrace;
+
+    @Option(
+            names = "--piece-size",
+            defaultValue = "49152",
+            description = "File bytes read and base64-encoded per piece of a slice (default: ${DEFAULT-VALUE}).")
+    int pieceSize;
+
+    @Option(names = "--no-access-log", description = "Do not log a line per request.")
+    boolean noAccessLog;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile HftpServer server;
+
+    /** Runs the daemon; exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Parses {@code args} and runs; returns the exit status. Blocks while serving. */
+    public static int run(String... args) {
+        return commandLine(new Main()).execute(args);
+    }
+
+    static CommandLine commandLine(Main main) {
+        CommandLine cl = new CommandLine(main);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("hftp-server: " + ex.getMessage() + " (see --help)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("hftp-server: " + ex.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        });
+        return cl;
+    }
+
+    /** The settings the options describe. */
+    HftpServerConfig config() {
+        return HftpServerConfig.builder()
+                .address(address)
+                .port(port)
+                .dataDir(dataDir)
+                .transport(Transport.parse(transport))
+                .threads(threads)
+                .maxLineLength(maxLineLength)
+                .hardCap(hardCap)
+                .idleTimeout(Duration.ofSeconds(idleTimeout))
+                .maxConnections(maxConnections)
+                .maxPipelined(maxPipelined)
+                .shutdownGrace(Duration.ofSeconds(shutdownGrace))
+                .pieceSize(pieceSize)
+                .accessLog(!noAccessLog)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        HftpServerConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        HftpServer s = new HftpServer(config);
+        try {
+            s.start();
+        } catch (IOException | IllegalStateException e) {
+            s.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        server = s;
+        installSignalHandlers();
+        stop.await();
+        s.close();
+        return 0;
+    }
+
+    /** Asks a running {@link #call()} to shut down gracefully and return. */
+    void requestStop() {
+        stop.countDown();
+    }
+
+    /** The running server, once started. */
+    HftpServer server() {
+        return server;
+    }
+
+    @SuppressWarnings("restriction")
+    private void installSignalHandlers() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> requestStop());
+            } catch (IllegalArgumentException e) {
+                // Not on this platform or already taken by the JVM: the default behaviour stays.
+            }
+        }
+    }
+
+    /** Supplies {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"hftp-server " + HftpServer.VERSION};
+        }
+    }
+}
