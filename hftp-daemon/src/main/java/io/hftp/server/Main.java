@@ -105,6 +105,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-access-log", description = "Do not log a line per request.")
     boolean noAccessLog;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile HftpServer server;
 
@@ -160,7 +163,7 @@ public final class Main implements Callable<Integer> {
         try {
             config = config();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         HftpServer s = new HftpServer(config);
         try {

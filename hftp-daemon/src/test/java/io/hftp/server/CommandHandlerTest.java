@@ -1,0 +1,276 @@
+package io.hftp.server;
+
+import static io.hftp.testing.Splits.bytes;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.hftp.codec.HftpServerCodec;
+import io.hftp.testing.Splits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CommandHandlerTest {
+    private static final String EXAMPLE = "!Que calor que hace hoy, pinta una birra!";
+
+    @TempDir
+    Path dir;
+
+    private HftpServerConfig config;
+    private ServerStats stats;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Files.writeString(dir.resolve("archivo.txt"), EXAMPLE, ISO_8859_1);
+        config = HftpServerConfig.builder().dataDir(dir).accessLog(true).build();
+        stats = new ServerStats();
+    }
+
+    private EmbeddedChannel channel() throws IOException {
+        return channel(config);
+    }
+
+    private EmbeddedChannel channel(HftpServerConfig cfg) throws IOException {
+        return new EmbeddedChannel(
+                new HftpServerCodec(cfg.maxLineLength(), cfg.hardCap()),
+                new CommandHandler(new FileStore(dir), cfg, stats));
+    }
+
+    /** Everything written outbound so far, as text (ISO-8859-1, byte for byte). */
+    private static String out(EmbeddedChannel ch) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (Object m; (m = ch.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) m;
+            byte[] b = new byte[buf.readableBytes()];
+            buf.readBytes(b);
+            buf.release();
+            bytes.writeBytes(b);
+        }
+        return bytes.toString(ISO_8859_1);
+    }
+
+    private String exchange(String input, int piece) throws IOException {
+        EmbeddedChannel ch = channel();
+        Splits.feed(ch, bytes(input), piece);
+        String reply = out(ch);
+        ch.finishAndReleaseAll();
+        return reply;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void answersTheProtocolExampleByteForByte(int piece) throws IOException {
+        assertThat(exchange("get_slice archivo.txt 5 20\r\n", piece))
+                .isEqualTo("0 OK\r\nY2Fsb3IgcXVlIGhhY2UgaG95LCA=\r\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void answersAPipelineInOrder(int piece) throws IOException {
+        Files.write(dir.resolve("empty"), new byte[0]);
+        String input = "get_file_listing\r\nget_metadata archivo.txt\r\nverdura\r\nget_metadata nope\r\n"
+                + "get_slice archivo.txt 0 42\r\nget_slice empty 0 0\r\nget_metadata empty\r\nquit x\r\n";
+        assertThat(exchange(input, piece))
+                .isEqualTo("0 OK\r\narchivo.txt\r\nempty\r\n\r\n"
+                        + "0 OK\r\n41\r\n"
+                        + "200 NO SUCH COMMAND\r\n"
+                        + "202 FILE NOT FOUND\r\n"
+                        + "203 OFFSET EXCEEDS FILE SIZE\r\n"
+                        + "0 OK\r\n\r\n"
+                        + "0 OK\r\n0\r\n"
+                        + "201 INVALID ARGUMENTS FOR COMMAND\r\n");
+    }
+
+    @Test
+    void quitAnswersOkAndCloses() throws IOException {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("quit\r\nget_file_listing\r\n", ISO_8859_1));
+        assertThat(out(ch)).isEqualTo("0 OK\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aFatalErrorAnswersWhatCameBeforeThenClosesAndDropsTheRest() throws IOException {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(
+                Unpooled.copiedBuffer("get_metadata archivo.txt\r\nqui\nt\n\r\nget_file_listing\r\n", ISO_8859_1));
+        assertThat(out(ch)).isEqualTo("0 OK\r\n41\r\n100 BAD EOL\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aNonPrintableByteIsFatal() throws IOException {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("get_metadata a\u0000b\r\nquit\r\n", ISO_8859_1));
+        assertThat(out(ch)).isEqualTo("101 BAD REQUEST\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void theCoursesFiveMebibyteNameIsNotFoundAndTheConnectionStaysOpen() throws IOException {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("get_metadata ", ISO_8859_1));
+        byte[] x = new byte[64 * 1024];
+        java.util.Arrays.fill(x, (byte) 'x');
+        for (int i = 0; i < 80; i++) {
+            ch.writeInbound(Unpooled.wrappedBuffer(x));
+        }
+        ch.writeInbound(Unpooled.copiedBuffer("\r\nget_metadata archivo.txt\r\n", ISO_8859_1));
+        assertThat(out(ch)).isEqualTo("202 FILE NOT FOUND\r\n0 OK\r\n41\r\n");
+        assertThat(ch.isOpen()).isTrue();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aLargeSliceIsStreamedInPiecesEqualToTheWholeEncoding() throws IOException {
+        byte[] data = new byte[254 * 128 * 1024];
+        new Random(42).nextBytes(data);
+        Files.write(dir.resolve("big"), data);
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("get_slice big 0 " + data.length + "\r\n", ISO_8859_1));
+        int chunks = 0;
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (Object m; (m = ch.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) m;
+            assertThat(buf.readableBytes()).isLessThanOrEqualTo(64 * 1024 + 2);
+            byte[] b = new byte[buf.readableBytes()];
+            buf.readBytes(b);
+            buf.release();
+            got.writeBytes(b);
+            chunks++;
+        }
+        assertThat(chunks).isGreaterThan(data.length / (48 * 1024));
+        assertThat(got.toString(ISO_8859_1))
+                .isEqualTo("0 OK\r\n" + Base64.getEncoder().encodeToString(data) + "\r\n");
+        assertThat(stats.slicesInFlight()).isZero();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aFileThatShrinksDuringASliceClosesTheConnectionWithoutStrayBytes() throws IOException {
+        byte[] data = new byte[30];
+        new Random(7).nextBytes(data);
+        Path file = dir.resolve("shrinks");
+        Files.write(file, data);
+        EmbeddedChannel ch = channel(config.toBuilder().pieceSize(6).build());
+        // Deliver the request without the read-complete that flushes, so the file can shrink first.
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer("get_slice shrinks 0 30\r\n", ISO_8859_1));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(13);
+        }
+        ch.pipeline().fireChannelReadComplete();
+        ch.runPendingTasks();
+        String reply = out(ch);
+        assertThat(ch.isOpen()).isFalse();
+        String whole = Base64.getEncoder().encodeToString(data);
+        assertThat(reply).startsWith("0 OK\r\n");
+        String body = reply.substring("0 OK\r\n".length());
+        // Only whole pieces that were in the file: 12 bytes -> 16 characters, never padding or CRLF.
+        assertThat(body).isEqualTo(whole.substring(0, 16));
+        assertThat(stats.slicesInFlight()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void requestsWaitBehindASliceAndReadingStopsWhenTheQueueIsFull() throws IOException {
+        Files.write(dir.resolve("f"), new byte[600]);
+        EmbeddedChannel ch = channel(config.toBuilder().maxPipelined(4).build());
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            in.append("get_slice f 0 600\r\n");
+        }
+        // Without a read-complete nothing is flushed, so the first slice stays in flight.
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer(in, ISO_8859_1));
+        CommandHandler handler = ch.pipeline().get(CommandHandler.class);
+        assertThat(handler.pendingRequests()).isEqualTo(9);
+        assertThat(stats.slicesInFlight()).isEqualTo(1);
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        String expected = "0 OK\r\n" + Base64.getEncoder().encodeToString(new byte[600]) + "\r\n";
+        assertThat(out(ch)).isEqualTo(expected.repeat(10));
+        assertThat(handler.pendingRequests()).isZero();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void readingPausesWhileTooManyRequestsWait() throws IOException {
+        Files.write(dir.resolve("f"), new byte[600]);
+        EmbeddedChannel ch = channel(config.toBuilder().maxPipelined(4).build());
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer("get_slice f 0 600\r\n".repeat(6), ISO_8859_1));
+        // The queue is over its bound until the slice in flight is flushed.
+        CommandHandler handler = ch.pipeline().get(CommandHandler.class);
+        assertThat(handler.pendingRequests()).isEqualTo(5);
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(handler.pendingRequests()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        out(ch);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void anIdleConnectionIsClosed() throws IOException {
+        EmbeddedChannel ch = channel();
+        ch.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aShutdownClosesAnIdleConnectionAtOnce() throws IOException {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("get_metadata archivo.txt\r\n", ISO_8859_1));
+        ch.pipeline().fireUserEventTriggered(CommandHandler.SHUTDOWN);
+        assertThat(out(ch)).isEqualTo("0 OK\r\n41\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aShutdownLetsTheRequestsReceivedFinishFirst() throws IOException {
+        Files.write(dir.resolve("f"), new byte[300]);
+        EmbeddedChannel ch = channel();
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer("get_slice f 0 300\r\nget_metadata f\r\n", ISO_8859_1));
+        ch.pipeline().fireUserEventTriggered(CommandHandler.SHUTDOWN);
+        assertThat(ch.isOpen()).isTrue();
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(out(ch))
+                .isEqualTo("0 OK\r\n" + Base64.getEncoder().encodeToString(new byte[300]) + "\r\n0 OK\r\n300\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aDirectoryAndASymlinkOutsideAreNotFound() throws IOException {
+        Files.createDirectory(dir.resolve("sub"));
+        Path outside = Files.createTempFile("hftp-outside", ".txt");
+        try {
+            Files.createSymbolicLink(dir.resolve("out"), outside);
+            Files.createSymbolicLink(dir.resolve("in"), dir.resolve("archivo.txt"));
+            assertThat(exchange(
+                            "get_metadata sub\r\nget_slice sub 0 0\r\nget_metadata out\r\nget_slice out 0 0\r\n"
+                                    + "get_metadata in\r\nget_file_listing\r\n",
+                            Integer.MAX_VALUE))
+                    .isEqualTo("202 FILE NOT FOUND\r\n".repeat(4) + "0 OK\r\n41\r\n"
+                            + "0 OK\r\narchivo.txt\r\nin\r\n\r\n");
+        } finally {
+            Files.deleteIfExists(outside);
+        }
+    }
+}
