@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -96,20 +94,12 @@ public final class FileStore {
      * @throws NotFoundException if it is not a visible file
      */
     public long size(String name) throws NotFoundException {
-        Path real = resolve(name);
-        try {
-            BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class);
-            if (!attrs.isRegularFile()) {
-                throw new NotFoundException(name);
-            }
-            if (!Files.isReadable(real)) {
-                log.warn("not serving {}: no permission to read it", name);
-                throw new NotFoundException(name);
-            }
-            return attrs.size();
-        } catch (IOException e) {
+        Located f = locate(name);
+        if (!Files.isReadable(f.path)) {
+            log.warn("not serving {}: no permission to read it", name);
             throw new NotFoundException(name);
         }
+        return f.attrs.size();
     }
 
     /**
@@ -118,13 +108,10 @@ public final class FileStore {
      * @throws NotFoundException if it is not a visible file or cannot be opened
      */
     public OpenFile open(String name) throws NotFoundException {
-        Path real = resolve(name);
+        Located f = locate(name);
         FileChannel ch;
         try {
-            if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-                throw new NotFoundException(name);
-            }
-            ch = FileChannel.open(real, StandardOpenOption.READ);
+            ch = FileChannel.open(f.path, StandardOpenOption.READ);
         } catch (AccessDeniedException e) {
             log.warn("not serving {}: no permission to read it", name);
             throw new NotFoundException(name);
@@ -139,23 +126,47 @@ public final class FileStore {
         }
     }
 
-    private Path resolve(String name) throws NotFoundException {
+    /**
+     * Finds the regular file a valid name stands for. A plain file needs one {@code lstat}: a name
+     * holds no separator, so it is directly inside the root. Only a link is resolved to its real
+     * path, which must stay inside the root.
+     */
+    private Located locate(String name) throws NotFoundException {
         if (!isValidName(name)) {
             throw new NotFoundException(name);
         }
+        Path path = root.resolve(name);
         try {
-            Path real = root.resolve(name).toRealPath();
-            if (!real.startsWith(root) || real.equals(root)) {
+            BasicFileAttributes attrs =
+                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isRegularFile()) {
+                return new Located(path, attrs);
+            }
+            if (!attrs.isSymbolicLink()) {
                 throw new NotFoundException(name);
             }
-            return real;
-        } catch (NoSuchFileException e) {
-            throw new NotFoundException(name);
-        } catch (FileSystemException e) {
-            // ENAMETOOLONG, ELOOP, ENOTDIR, EACCES on the way: no such file as far as a client can tell.
-            throw new NotFoundException(name);
+            Path real = path.toRealPath();
+            if (!real.startsWith(root)) {
+                throw new NotFoundException(name);
+            }
+            attrs = Files.readAttributes(real, BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) {
+                throw new NotFoundException(name);
+            }
+            return new Located(real, attrs);
         } catch (IOException e) {
+            // Missing, ENAMETOOLONG, ELOOP, EACCES on the way: no such file as far as a client can tell.
             throw new NotFoundException(name);
+        }
+    }
+
+    private static final class Located {
+        final Path path;
+        final BasicFileAttributes attrs;
+
+        Located(Path path, BasicFileAttributes attrs) {
+            this.path = path;
+            this.attrs = attrs;
         }
     }
 
