@@ -1,18 +1,22 @@
 package io.hftp.server;
 
 import io.hftp.codec.Base64SliceInput;
+import io.hftp.codec.HftpListingInput;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpResponse;
 import io.hftp.codec.HftpStatus;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     };
 
     private final FileStore store;
+    private final Executor blocking;
     private final HftpServerConfig config;
     private final ServerStats stats;
     private final boolean accessLog;
@@ -48,8 +53,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelHandlerContext ctx;
     private String peer;
-    /** A slice body is being written; later requests wait for it. */
-    private boolean streaming;
+    /** A listing is being read or a body written; later requests wait for it. */
+    private boolean busy;
     /** No more requests are answered: after a fatal status or quit. */
     private boolean closing;
     /** A graceful shutdown asked to close once the queue is empty. */
@@ -59,8 +64,13 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private boolean inRead;
 
-    CommandHandler(FileStore store, HftpServerConfig config, ServerStats stats) {
+    /**
+     * A handler answering from {@code store}; directory listings, which may take long on a large
+     * directory, are read on {@code blocking} so that they never stall the event loop.
+     */
+    CommandHandler(FileStore store, Executor blocking, HftpServerConfig config, ServerStats stats) {
         this.store = store;
+        this.blocking = blocking;
         this.config = config;
         this.stats = stats;
         this.accessLog = config.accessLog() && access.isInfoEnabled();
@@ -146,7 +156,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers queued requests while nothing blocks them. */
     private void drain() {
-        while (!closing && !streaming && !pending.isEmpty() && ctx.channel().isWritable()) {
+        while (!closing && !busy && !pending.isEmpty() && ctx.channel().isWritable()) {
             HftpRequest request = pending.poll();
             try {
                 answer(request);
@@ -163,7 +173,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeIfDrained() {
-        if (draining && !closing && !streaming && pending.isEmpty()) {
+        if (draining && !closing && !busy && pending.isEmpty()) {
             closing = true;
             flushIfNeeded();
             ctx.close();
@@ -194,20 +204,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                 status(request, HftpStatus.FILE_NOT_FOUND, start);
             }
         } else if (request instanceof HftpRequest.GetFileListing) {
-            List<String> names;
-            try {
-                names = store.list();
-            } catch (IOException e) {
-                log.warn("cannot list {}: {}", store.root(), e.toString());
-                status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
-                return;
-            }
-            write(new HftpResponse.Listing(names));
-            long bytes = HftpStatus.OK.lineLength() + 2;
-            for (String n : names) {
-                bytes += n.length() + 2;
-            }
-            logAccess(request, HftpStatus.OK, bytes, start);
+            listing(request, start);
         } else if (request instanceof HftpRequest.Quit) {
             status(request, HftpStatus.OK, start);
             closeAfterReply();
@@ -230,24 +227,66 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         write(HftpStatus.OK);
-        streaming = true;
         stats.sliceStarted();
         Base64SliceInput body =
                 new Base64SliceInput(file.channel(), request.offset(), request.size(), config.pieceSize(), true);
+        stream(body, request, HftpStatus.OK.lineLength() + body.length(), start, true);
+    }
+
+    private void listing(HftpRequest request, long start) {
+        busy = true;
+        blocking.execute(() -> {
+            List<String> names;
+            try {
+                names = store.list();
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot list {}: {}", store.root(), e.toString());
+                names = null;
+            }
+            List<String> result = names;
+            onLoop(() -> {
+                busy = false;
+                if (closing || !ctx.channel().isActive()) {
+                    return;
+                }
+                if (result == null) {
+                    status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
+                } else {
+                    HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_CHUNK_SIZE);
+                    stream(body, request, body.length(), start, false);
+                }
+                drain();
+            });
+        });
+    }
+
+    private void onLoop(Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            ctx.executor().execute(task);
+        }
+    }
+
+    /** Writes a streamed body; later requests wait until its last byte is written. */
+    private void stream(ChunkedInput<ByteBuf> body, HftpRequest request, long bytes, long start, boolean slice) {
+        busy = true;
         ChannelFuture done = ctx.write(body);
         unflushed = true;
         done.addListener((ChannelFutureListener) f -> {
-            streaming = false;
-            stats.sliceEnded();
+            busy = false;
+            if (slice) {
+                stats.sliceEnded();
+            }
             if (f.isSuccess()) {
-                logAccess(request, HftpStatus.OK, HftpStatus.OK.lineLength() + body.length(), start);
+                logAccess(request, HftpStatus.OK, bytes, start);
                 drain();
             } else {
                 closing = true;
                 if (ctx.channel().isActive()) {
                     // The status is out and cannot be taken back: end the reply by closing (rule 9).
                     log.warn(
-                            "closing connection {}: slice {} failed after {} bytes: {}",
+                            "closing connection {}: {} failed after {} bytes: {}",
                             peer,
                             request,
                             body.progress(),

@@ -62,7 +62,7 @@ public final class FileStore {
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(root)) {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
-                if (isValidName(name) && visible(p, name)) {
+                if (isValidName(name) && visible(name)) {
                     names.add(name);
                 }
             }
@@ -72,18 +72,15 @@ public final class FileStore {
         return names;
     }
 
-    private boolean visible(Path p, String name) {
+    private boolean visible(String name) {
         try {
-            Path real = p.toRealPath();
-            if (!real.startsWith(root) || !Files.isRegularFile(real)) {
-                return false;
-            }
-            if (!Files.isReadable(real)) {
+            Located f = locate(name);
+            if (!Files.isReadable(f.path)) {
                 log.warn("not serving {}: no permission to read it", name);
                 return false;
             }
             return true;
-        } catch (IOException e) {
+        } catch (NotFoundException e) {
             return false;
         }
     }

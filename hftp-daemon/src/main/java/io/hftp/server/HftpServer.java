@@ -17,7 +17,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +54,7 @@ public final class HftpServer implements AutoCloseable {
 
     private Transport transport;
     private EventLoopGroup group;
+    private EventExecutorGroup blocking;
     private Channel serverChannel;
     private FileStore store;
     private boolean closed;
@@ -107,6 +110,7 @@ public final class HftpServer implements AutoCloseable {
                 : 2 * Runtime.getRuntime().availableProcessors();
         group = new MultiThreadIoEventLoopGroup(
                 threads, new DefaultThreadFactory("hftp", true), transport.ioHandlerFactory());
+        blocking = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("hftp-fs", true));
         HftpServerCodec codec = new HftpServerCodec(config.maxLineLength(), config.hardCap());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -127,6 +131,7 @@ public final class HftpServer implements AutoCloseable {
             serverChannel = b.bind(config.address(), config.port()).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            blocking.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             group = null;
             throw new IOException("cannot listen on " + config.address() + ":" + config.port() + ": " + describe(e), e);
         }
@@ -170,7 +175,7 @@ public final class HftpServer implements AutoCloseable {
             ch.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS));
         }
         ch.pipeline().addLast("codec", codec);
-        ch.pipeline().addLast("commands", new CommandHandler(store, config, stats));
+        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, config, stats));
     }
 
     /**
@@ -224,6 +229,7 @@ public final class HftpServer implements AutoCloseable {
             children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         log.info("HFTP server stopped");
     }
 

@@ -47,7 +47,7 @@ class CommandHandlerTest {
     private EmbeddedChannel channel(HftpServerConfig cfg) throws IOException {
         return new EmbeddedChannel(
                 new HftpServerCodec(cfg.maxLineLength(), cfg.hardCap()),
-                new CommandHandler(new FileStore(dir), cfg, stats));
+                new CommandHandler(new FileStore(dir), Runnable::run, cfg, stats));
     }
 
     /** Everything written outbound so far, as text (ISO-8859-1, byte for byte). */
@@ -272,5 +272,37 @@ class CommandHandlerTest {
         } finally {
             Files.deleteIfExists(outside);
         }
+    }
+
+    @Test
+    void aLargeListingIsStreamedInBoundedBuffers() throws IOException {
+        StringBuilder expected = new StringBuilder("0 OK\r\n");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            names.add(String.format("f%05d", i));
+        }
+        names.add("archivo.txt");
+        java.util.Collections.sort(names);
+        for (String n : names) {
+            if (!n.equals("archivo.txt")) {
+                Files.write(dir.resolve(n), new byte[0]);
+            }
+            expected.append(n).append("\r\n");
+        }
+        expected.append("\r\n");
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("get_file_listing\r\nget_metadata archivo.txt\r\n", ISO_8859_1));
+        StringBuilder got = new StringBuilder();
+        int buffers = 0;
+        for (Object m; (m = ch.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) m;
+            assertThat(buf.readableBytes()).isLessThanOrEqualTo(16 * 1024 + 257);
+            got.append(buf.toString(ISO_8859_1));
+            buf.release();
+            buffers++;
+        }
+        assertThat(got.toString()).isEqualTo(expected + "0 OK\r\n41\r\n");
+        assertThat(buffers).isGreaterThan(2);
+        assertFalse(ch.finish());
     }
 }

@@ -1,0 +1,94 @@
+package io.hftp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.stream.ChunkedInput;
+import java.util.List;
+
+/**
+ * A whole {@code get_file_listing} reply, streamed: {@code 0 OK}, one line per name, the empty
+ * line, in buffers of about {@code chunkSize} bytes. For directories with many files it keeps the
+ * encoded reply from being built in memory at once; the bytes equal {@link HftpResponse.Listing}'s.
+ *
+ * <p>Write it through a {@link io.netty.handler.stream.ChunkedWriteHandler}.
+ */
+public final class HftpListingInput implements ChunkedInput<ByteBuf> {
+    /** The default buffer size: 16 KiB. */
+    public static final int DEFAULT_CHUNK_SIZE = 16 * 1024;
+
+    private static final short CRLF = ('\r' << 8) | '\n';
+
+    private final List<String> names;
+    private final int chunkSize;
+    private final long length;
+    private int next = -1;
+    private long produced;
+    private boolean ended;
+
+    /**
+     * A listing of {@code names}, in the order given.
+     *
+     * @param names valid protocol names (ASCII, no CR or LF)
+     * @param chunkSize the approximate size of each buffer produced, at least 64
+     */
+    public HftpListingInput(List<String> names, int chunkSize) {
+        if (chunkSize < 64) {
+            throw new IllegalArgumentException("chunkSize must be at least 64: " + chunkSize);
+        }
+        this.names = List.copyOf(names);
+        this.chunkSize = chunkSize;
+        long n = HftpStatus.OK.lineLength() + 2;
+        for (String name : this.names) {
+            n += name.length() + 2;
+        }
+        this.length = n;
+    }
+
+    @Override
+    public boolean isEndOfInput() {
+        return ended;
+    }
+
+    @Override
+    public void close() {}
+
+    @Deprecated
+    @Override
+    public ByteBuf readChunk(ChannelHandlerContext ctx) {
+        return readChunk(ctx.alloc());
+    }
+
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator allocator) {
+        if (ended) {
+            return null;
+        }
+        ByteBuf buf = allocator.ioBuffer(chunkSize + 258);
+        if (next < 0) {
+            HftpStatus.OK.writeLine(buf);
+            next = 0;
+        }
+        while (next < names.size() && buf.readableBytes() < chunkSize) {
+            ByteBufUtil.writeAscii(buf, names.get(next++));
+            buf.writeShort(CRLF);
+        }
+        if (next == names.size() && buf.readableBytes() < chunkSize) {
+            buf.writeShort(CRLF);
+            ended = true;
+        }
+        produced += buf.readableBytes();
+        return buf;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public long progress() {
+        return produced;
+    }
+}
