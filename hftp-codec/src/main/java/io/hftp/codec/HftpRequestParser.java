@@ -180,7 +180,9 @@ final class HftpRequestParser implements ByteProcessor {
             return new HftpRequest.GetSlice(name(), offset, size);
         }
         if (is(GET_FILE_LISTING)) {
-            return count == 1 ? HftpRequest.GET_FILE_LISTING : rejected(HftpStatus.INVALID_ARGUMENTS, "get_file_listing");
+            return count == 1
+                    ? HftpRequest.GET_FILE_LISTING
+                    : rejected(HftpStatus.INVALID_ARGUMENTS, "get_file_listing");
         }
         if (is(QUIT)) {
             return count == 1 ? HftpRequest.QUIT : rejected(HftpStatus.INVALID_ARGUMENTS, "quit");

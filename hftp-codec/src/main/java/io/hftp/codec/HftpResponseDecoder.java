@@ -195,7 +195,8 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
             }
             if (code >= 0) {
                 for (HftpStatus s : HftpStatus.values()) {
-                    if (s.code() == code && line.length() == sp + 1 + s.message().length()
+                    if (s.code() == code
+                            && line.length() == sp + 1 + s.message().length()
                             && line.startsWith(s.message(), sp + 1)
                             && (sp == 1 || line.charAt(0) != '0')) {
                         return s;
@@ -267,8 +268,7 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
         if (complete) {
             if (sliceRemaining != 0) {
                 decoded.release();
-                throw new HftpProtocolException(
-                        "slice body shorter than the " + request.size() + " bytes asked for");
+                throw new HftpProtocolException("slice body shorter than the " + request.size() + " bytes asked for");
             }
             in.skipBytes(2);
             paddingSeen = false;
