@@ -15,13 +15,21 @@ import java.util.List;
  *
  * <p>The framing errors of the line decoder before it become rejections in order too: a bad line
  * end becomes {@link HftpStatus#BAD_EOL}, a line past the hard cap {@link HftpStatus#BAD_REQUEST}.
- * Both are fatal; the line decoder discards everything after them.
+ * A fatal rejection, whatever its cause, is the last message this decoder passes on: requests
+ * pipelined behind it are dropped unanswered, as the protocol requires.
  */
 public class HftpRequestDecoder extends MessageToMessageDecoder<Object> {
     /** The longest file name that can exist on common file systems (NAME_MAX on Linux). */
     public static final int DEFAULT_MAX_FILE_NAME_LENGTH = 255;
 
     private final HftpRequestParser parser;
+
+    /**
+     * Set once a fatal rejection has been passed on. Lines already read in the same segment still
+     * arrive after it (the line decoder only stops at framing errors), and a handler that answers
+     * and closes would otherwise answer them too.
+     */
+    private boolean ended;
 
     /** A decoder that answers names longer than 255 bytes with {@link HftpStatus#FILE_NOT_FOUND}. */
     public HftpRequestDecoder() {
@@ -46,23 +54,37 @@ public class HftpRequestDecoder extends MessageToMessageDecoder<Object> {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+        if (ended) {
+            return;
+        }
         if (msg instanceof ByteBuf) {
             parser.feed((ByteBuf) msg);
-            out.add(parser.finish());
+            emit(parser.finish(), out);
         } else {
             CrlfLinePart part = (CrlfLinePart) msg;
             parser.feed(part.content());
             if (part.isLast()) {
-                out.add(parser.finish());
+                emit(parser.finish(), out);
             }
         }
+    }
+
+    private void emit(HftpRequest request, List<Object> out) {
+        if (request instanceof HftpRequest.Rejected
+                && ((HftpRequest.Rejected) request).status().isFatal()) {
+            ended = true;
+        }
+        out.add(request);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
         HftpStatus status = framingStatus(cause);
         if (status != null) {
-            ctx.fireChannelRead(new HftpRequest.Rejected(status, null));
+            if (!ended) {
+                ended = true;
+                ctx.fireChannelRead(new HftpRequest.Rejected(status, null));
+            }
         } else {
             super.exceptionCaught(ctx, cause);
         }

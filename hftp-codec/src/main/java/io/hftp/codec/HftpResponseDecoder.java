@@ -214,7 +214,8 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
         long size = 0;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
-            if (c < '0' || c > '9') {
+            // Nineteen digits can still exceed Long.MAX_VALUE: refuse rather than wrap to a negative size.
+            if (c < '0' || c > '9' || size > (Long.MAX_VALUE - (c - '0')) / 10) {
                 throw new HftpProtocolException("not a file size: " + abbreviate(line));
             }
             size = size * 10 + (c - '0');

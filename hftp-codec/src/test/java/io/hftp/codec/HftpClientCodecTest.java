@@ -1,0 +1,384 @@
+package io.hftp.codec;
+
+import static io.hftp.codec.TestBytes.bytes;
+import static io.hftp.codec.TestBytes.readAllOutbound;
+import static io.hftp.codec.TestBytes.readAllOutboundText;
+import static io.hftp.codec.TestBytes.repeat;
+import static io.hftp.codec.TestBytes.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.hftp.testing.Splits;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.EncoderException;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Queue;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HftpClientCodecTest {
+    @TempDir
+    static Path dir;
+
+    private static byte[] data;
+    private static Path file;
+
+    @BeforeAll
+    static void writeFile() throws IOException {
+        data = TestBytes.randomBytes(42L, 1000);
+        data[3] = 0;
+        data[4] = 0;
+        file = dir.resolve("data.bin");
+        Files.write(file, data);
+    }
+
+    static IntStream pieces() {
+        return Arrays.stream(Splits.PIECES);
+    }
+
+    /** A whole slice as the test sees it: the chunks of one reply joined. */
+    record Slice(HftpRequest.GetSlice request, String content) {}
+
+    /**
+     * Drains the client's inbound queue, joining each slice's chunks into a {@link Slice} and
+     * checking that only the final chunk of each is flagged last.
+     */
+    static List<Object> replies(EmbeddedChannel ch) {
+        List<Object> out = new ArrayList<>();
+        StringBuilder slice = null;
+        for (Object m; (m = ch.readInbound()) != null; ) {
+            if (m instanceof HftpReply.SliceChunk) {
+                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+                HftpRequest.GetSlice request = chunk.request();
+                boolean last = chunk.isLast();
+                slice = slice == null ? new StringBuilder() : slice;
+                slice.append(text(TestBytes.drain(chunk)));
+                if (last) {
+                    out.add(new Slice(request, slice.toString()));
+                    slice = null;
+                }
+            } else {
+                assertThat(slice).as("a reply inside a slice").isNull();
+                out.add(m);
+            }
+        }
+        assertThat(slice).as("a slice without its last chunk").isNull();
+        return out;
+    }
+
+    /** The bytes our server side writes for {@code replies}, slices streamed as a server streams them. */
+    static byte[] serverBytes(Object... replies) {
+        EmbeddedChannel server = new EmbeddedChannel(new HftpResponseEncoder(), new ChunkedWriteHandler());
+        for (Object r : replies) {
+            server.write(r);
+        }
+        server.flush();
+        server.runPendingTasks();
+        byte[] out = readAllOutbound(server);
+        assertFalse(server.finish());
+        return out;
+    }
+
+    static Base64SliceInput sliceBody(long offset, long size) throws IOException {
+        return new Base64SliceInput(FileChannel.open(file), offset, size, 6, true);
+    }
+
+    static String content(int offset, int size) {
+        return text(Arrays.copyOfRange(data, offset, offset + size));
+    }
+
+    static EmbeddedChannel client(HftpRequest... requests) {
+        return client(new HftpClientCodec(), requests);
+    }
+
+    static EmbeddedChannel client(HftpClientCodec codec, HftpRequest... requests) {
+        EmbeddedChannel ch = new EmbeddedChannel(codec);
+        for (HftpRequest r : requests) {
+            ch.writeOutbound(r);
+        }
+        readAllOutbound(ch);
+        return ch;
+    }
+
+    @Test
+    void requestsAreWrittenAsRequestLines() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpClientCodec());
+        ch.writeOutbound(HftpRequest.GET_FILE_LISTING);
+        assertThat(readAllOutboundText(ch)).isEqualTo("get_file_listing\r\n");
+        ch.writeOutbound(new HftpRequest.GetMetadata("archivo.txt"));
+        assertThat(readAllOutboundText(ch)).isEqualTo("get_metadata archivo.txt\r\n");
+        ch.writeOutbound(new HftpRequest.GetSlice("archivo.txt", 5, 20));
+        assertThat(readAllOutboundText(ch)).isEqualTo("get_slice archivo.txt 5 20\r\n");
+        ch.writeOutbound(new HftpRequest.GetSlice("a", Long.MAX_VALUE, 0));
+        assertThat(readAllOutboundText(ch)).isEqualTo("get_slice a 9223372036854775807 0\r\n");
+        ch.writeOutbound(HftpRequest.QUIT);
+        assertThat(readAllOutboundText(ch)).isEqualTo("quit\r\n");
+        // Five requests sent, five replies expected: the answer to the first is a listing.
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\n\r\n")));
+        assertThat(replies(ch)).containsExactly(new HftpReply.Listing(HftpRequest.GET_FILE_LISTING, List.of()));
+        ch.close();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aRejectedLineCannotBeSent() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpClientCodec());
+        assertThatThrownBy(() -> ch.writeOutbound(new HftpRequest.Rejected(HftpStatus.NO_SUCH_COMMAND, null)))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining("cannot be sent");
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(bytes("200 NO SUCH COMMAND\r\n"))))
+                .isInstanceOf(HftpProtocolException.class)
+                .hasMessageContaining("to no request");
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void everyKindOfReplyInOnePipeline(int piece) throws IOException {
+        HftpRequest listing = HftpRequest.GET_FILE_LISTING;
+        HftpRequest meta = new HftpRequest.GetMetadata("data.bin");
+        HftpRequest.GetSlice empty = new HftpRequest.GetSlice("data.bin", 10, 0);
+        HftpRequest.GetSlice hundred = new HftpRequest.GetSlice("data.bin", 1, 100);
+        HftpRequest.GetSlice whole = new HftpRequest.GetSlice("data.bin", 0, 1000);
+        HftpRequest missing = new HftpRequest.GetMetadata("nope");
+        HftpRequest tooFar = new HftpRequest.GetSlice("data.bin", 999, 2);
+        HftpRequest emptyListing = HftpRequest.GET_FILE_LISTING;
+        HftpRequest quit = HftpRequest.QUIT;
+        EmbeddedChannel ch = client(listing, meta, empty, hundred, whole, missing, tooFar, emptyListing, quit);
+
+        byte[] wire = serverBytes(
+                new HftpResponse.Listing(List.of("a", "data.bin", "...")),
+                new HftpResponse.Metadata(1000),
+                HftpStatus.OK,
+                sliceBody(10, 0),
+                HftpStatus.OK,
+                sliceBody(1, 100),
+                HftpStatus.OK,
+                sliceBody(0, 1000),
+                HftpStatus.FILE_NOT_FOUND,
+                HftpStatus.BAD_OFFSET,
+                new HftpResponse.Listing(List.of()),
+                HftpStatus.OK);
+        Splits.feed(ch, wire, piece);
+
+        assertThat(replies(ch))
+                .containsExactly(
+                        new HftpReply.Listing(listing, List.of("a", "data.bin", "...")),
+                        new HftpReply.Metadata(meta, 1000),
+                        new Slice(empty, ""),
+                        new Slice(hundred, content(1, 100)),
+                        new Slice(whole, content(0, 1000)),
+                        new HftpReply.Failure(missing, HftpStatus.FILE_NOT_FOUND),
+                        new HftpReply.Failure(tooFar, HftpStatus.BAD_OFFSET),
+                        new HftpReply.Listing(emptyListing, List.of()),
+                        new HftpReply.QuitOk(quit));
+        assertFalse(ch.finish());
+    }
+
+    static Stream<Arguments> sliceSizes() {
+        return IntStream.of(0, 1, 2, 3, 4, 5, 6, 7, 47, 48, 49, 999)
+                .boxed()
+                .flatMap(size -> pieces().mapToObj(piece -> Arguments.of(size, piece)));
+    }
+
+    @ParameterizedTest(name = "size {0}, pieces of {1}")
+    @MethodSource("sliceSizes")
+    void slicesOfEverySizeRoundTrip(int size, int piece) throws IOException {
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("data.bin", 1, size);
+        EmbeddedChannel ch = client(request);
+        Splits.feed(ch, serverBytes(HftpStatus.OK, sliceBody(1, size)), piece);
+        assertThat(replies(ch)).containsExactly(new Slice(request, content(1, size)));
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void theCourseSliceExample(int piece) {
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("archivo.txt", 5, 20);
+        EmbeddedChannel ch = client(request);
+        Splits.feed(ch, bytes("0 OK\r\nY2Fsb3IgcXVlIGhhY2UgaG95LCA=\r\n"), piece);
+        assertThat(replies(ch)).containsExactly(new Slice(request, "calor que hace hoy, "));
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void aFatalStatusEndsTheReplies(int piece) {
+        HftpRequest first = new HftpRequest.GetMetadata("a");
+        EmbeddedChannel ch = client(first, HftpRequest.QUIT);
+        Splits.feed(ch, bytes("101 BAD REQUEST\r\n"), piece);
+        assertThat(replies(ch)).containsExactly(new HftpReply.Failure(first, HftpStatus.BAD_REQUEST));
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\n"))))
+                .isInstanceOf(HftpProtocolException.class)
+                .hasMessageContaining("bytes after a reply that ends the connection");
+        assertFalse(ch.finish());
+    }
+
+    private static Arguments bad(String what, List<HftpRequest> sent, String wire, String... messages) {
+        return Arguments.of(what, sent, wire, List.of(messages));
+    }
+
+    static Stream<Arguments> malformed() {
+        List<HftpRequest> meta = List.of(new HftpRequest.GetMetadata("a"));
+        List<HftpRequest> slice3 = List.of(new HftpRequest.GetSlice("a", 0, 3));
+        List<HftpRequest> slice4 = List.of(new HftpRequest.GetSlice("a", 0, 4));
+        List<HftpRequest> listing = List.of(HftpRequest.GET_FILE_LISTING);
+        String notStatus = "not an HFTP status line";
+        return Stream.of(
+                bad("unknown code", meta, "300 SOMETHING\r\n", notStatus),
+                bad("unknown code, known message", meta, "204 FILE NOT FOUND\r\n", notStatus),
+                bad("wrong message text", meta, "0 Ok\r\n", notStatus),
+                bad("another code's message", meta, "202 NO SUCH COMMAND\r\n", notStatus),
+                bad("leading zero", meta, "00 OK\r\n", notStatus),
+                bad("trailing space", meta, "0 OK \r\n", notStatus),
+                bad("no message", meta, "0\r\n", notStatus),
+                bad("empty status line", meta, "\r\n", notStatus),
+                bad("bare LF in a status line", meta, "0 OK\n", "LF without CR"),
+                bad("stray CR", meta, "0 OK\rx\r\n", "CR not followed by LF"),
+                bad("letters in the size", meta, "0 OK\r\n12a\r\n", "not a file size"),
+                bad("empty size", meta, "0 OK\r\n\r\n", "not a file size"),
+                bad("negative size", meta, "0 OK\r\n-1\r\n", "not a file size"),
+                bad("size past 64 bits", meta, "0 OK\r\n9223372036854775808\r\n", "not a file size"),
+                bad("size of 20 digits", meta, "0 OK\r\n18446744073709551616\r\n", "not a file size"),
+                bad("base64 longer than asked", slice3, "0 OK\r\nQUJDRA==\r\n", "longer than the 3 bytes"),
+                bad("base64 longer by a group", slice3, "0 OK\r\nQUJDQUJD\r\n", "longer than the 3 bytes"),
+                bad("base64 shorter than asked", slice4, "0 OK\r\nQUJD\r\n", "shorter than the 4 bytes"),
+                bad("empty body for a non-empty slice", slice3, "0 OK\r\n\r\n", "shorter than the 3 bytes"),
+                bad("invalid base64 char", slice3, "0 OK\r\nQU*D\r\n", "invalid base64"),
+                bad("base64 line break", slice3, "0 OK\r\nQU\r\nJD\r\n", "not a multiple of 4", "shorter"),
+                bad("text not a multiple of 4", slice3, "0 OK\r\nQUJ\r\n", "not a multiple of 4"),
+                bad("text after padding", slice4, "0 OK\r\nQQ==QUJD\r\n", "after the padding", "invalid base64"),
+                bad("bare LF in a body", slice3, "0 OK\r\nQUJD\n", "LF without CR in a slice body"),
+                bad("stray CR in a body", slice3, "0 OK\r\nQUJD\rQ\r\n", "CR not followed by LF in a slice body"),
+                bad("reply to no request", List.of(), "0 OK\r\n", "to no request"),
+                bad("one reply too many", meta, "202 FILE NOT FOUND\r\n202 FILE NOT FOUND\r\n", "to no request"),
+                bad("bytes after a fatal status", meta, "100 BAD EOL\r\nx", "bytes after a reply that ends"),
+                bad("bytes after quit", List.of(HftpRequest.QUIT), "0 OK\r\n0 OK\r\n", "bytes after a reply that ends"),
+                bad("endless status line", meta, repeat('0', 65), "longer than 64"),
+                bad("endless name line", listing, "0 OK\r\n" + repeat('n', 65) + "\r\n", "longer than 64"),
+                bad("endless size line", meta, "0 OK\r\n" + repeat('1', 65) + "\r\n", "longer than 64"));
+    }
+
+    static Stream<Arguments> malformedInEverySplit() {
+        return malformed()
+                .flatMap(a -> pieces().mapToObj(p -> {
+                    Object[] args = a.get();
+                    return Arguments.of(args[0], args[1], args[2], args[3], p);
+                }));
+    }
+
+    @ParameterizedTest(name = "{0} (pieces of {4})")
+    @MethodSource("malformedInEverySplit")
+    void malformedRepliesFailClearly(
+            String what, List<HftpRequest> sent, String wire, List<String> messages, int piece) {
+        // A small line limit keeps the endless-line cases short enough to feed a byte at a time.
+        EmbeddedChannel ch = client(new HftpClientCodec(64), sent.toArray(new HftpRequest[0]));
+        assertThatThrownBy(() -> Splits.feed(ch, bytes(wire), piece))
+                .as(what)
+                .isInstanceOf(HftpProtocolException.class)
+                .satisfies(e -> assertThat(messages)
+                        .anySatisfy(m -> assertThat(e.getMessage()).contains(m)));
+        // Whatever arrived before the failure is kept; nothing after it is decoded, and nothing fails again.
+        for (Object m; (m = ch.readInbound()) != null; ) {
+            if (m instanceof HftpReply.SliceChunk) {
+                assertThat(((HftpReply.SliceChunk) m).isLast()).isFalse();
+                ((HftpReply.SliceChunk) m).release();
+            } else {
+                assertThat(m).isInstanceOfAny(HftpReply.Failure.class, HftpReply.QuitOk.class);
+            }
+        }
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\n\r\n")));
+        assertThat(replies(ch)).isEmpty();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void textAfterPaddingInALaterReadIsNamedAsSuch() {
+        EmbeddedChannel ch = client(new HftpRequest.GetSlice("a", 0, 4));
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\nQQ==")));
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(bytes("QUJD\r\n"))))
+                .isInstanceOf(HftpProtocolException.class)
+                .hasMessageContaining("base64 text after the padding");
+        // The byte before the padding was delivered; the slice never completes.
+        Object chunk = ch.readInbound();
+        assertThat(TestBytes.drain((HftpReply.SliceChunk) chunk)).containsExactly('A');
+        assertFalse(ch.finish());
+    }
+
+    /** Exposes how many bytes the decoder holds between reads. */
+    static final class WatchedDecoder extends HftpResponseDecoder {
+        WatchedDecoder(Queue<HftpRequest> sent) {
+            super(sent, DEFAULT_MAX_LINE_LENGTH);
+        }
+
+        int held() {
+            return actualReadableBytes();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {64 * 1024, 64 * 1024 + 1, 4093})
+    void aBigSliceIsDecodedAsItArrivesHoldingAtMostThreeBytes(int piece) {
+        int size = 4 * 1024 * 1024;
+        byte[] big = TestBytes.randomBytes(7L, size);
+        Queue<HftpRequest> sent = new ArrayDeque<>();
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("big", 0, size);
+        sent.add(request);
+        sent.add(HftpRequest.QUIT);
+        WatchedDecoder decoder = new WatchedDecoder(sent);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+
+        byte[] body = Base64.getEncoder().encode(big);
+        byte[] wire = new byte[6 + body.length + 2 + 6];
+        System.arraycopy(bytes("0 OK\r\n"), 0, wire, 0, 6);
+        System.arraycopy(body, 0, wire, 6, body.length);
+        System.arraycopy(bytes("\r\n0 OK\r\n"), 0, wire, 6 + body.length, 8);
+
+        int received = 0;
+        int chunks = 0;
+        boolean lastSeen = false;
+        for (int i = 0; i < wire.length; i += piece) {
+            ch.writeInbound(Unpooled.wrappedBuffer(wire, i, Math.min(piece, wire.length - i)));
+            assertThat(decoder.held()).isLessThanOrEqualTo(3);
+            for (Object m; (m = ch.readInbound()) != null; ) {
+                if (m instanceof HftpReply.QuitOk) {
+                    assertThat(lastSeen).isTrue();
+                    continue;
+                }
+                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+                assertThat(lastSeen).isFalse();
+                lastSeen = chunk.isLast();
+                byte[] got = TestBytes.drain(chunk);
+                assertThat(got.length).isLessThanOrEqualTo(piece / 4 * 3 + 3);
+                assertThat(Arrays.equals(got, 0, got.length, big, received, received + got.length))
+                        .as("chunk at %d", received)
+                        .isTrue();
+                received += got.length;
+                chunks++;
+            }
+        }
+        assertThat(received).isEqualTo(size);
+        assertThat(lastSeen).isTrue();
+        assertThat(chunks).isGreaterThan(size / (piece / 4 * 3 + 3) - 1);
+        assertThat(sent).isEmpty();
+        assertFalse(ch.finish());
+    }
+}

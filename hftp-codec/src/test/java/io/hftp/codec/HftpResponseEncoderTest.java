@@ -1,0 +1,133 @@
+package io.hftp.codec;
+
+import static io.hftp.codec.TestBytes.bytes;
+import static io.hftp.codec.TestBytes.readAllOutboundText;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HftpResponseEncoderTest {
+
+    private static String encode(Object... messages) {
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpResponseEncoder());
+        for (Object m : messages) {
+            ch.writeOutbound(m);
+        }
+        String out = readAllOutboundText(ch);
+        assertFalse(ch.finish());
+        return out;
+    }
+
+    /** The exact lines of PROTOCOL.md, written out rather than derived from the enum under test. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "OK                    | 0 OK",
+                "BAD_EOL               | 100 BAD EOL",
+                "BAD_REQUEST           | 101 BAD REQUEST",
+                "INTERNAL_SERVER_ERROR | 199 INTERNAL SERVER ERROR",
+                "NO_SUCH_COMMAND       | 200 NO SUCH COMMAND",
+                "INVALID_ARGUMENTS     | 201 INVALID ARGUMENTS FOR COMMAND",
+                "FILE_NOT_FOUND        | 202 FILE NOT FOUND",
+                "BAD_OFFSET            | 203 OFFSET EXCEEDS FILE SIZE"
+            })
+    void everyStatusLine(HftpStatus status, String line) {
+        assertThat(encode(status)).isEqualTo(line + "\r\n");
+        assertThat(encode(status, status)).isEqualTo(line + "\r\n" + line + "\r\n");
+        assertThat(status.isFatal()).isEqualTo(line.startsWith("1"));
+        assertThat(HftpStatus.ofCode(Integer.parseInt(line.substring(0, line.indexOf(' ')))))
+                .isSameAs(status);
+    }
+
+    @Test
+    void sharedStatusLinesSurviveAnyNumberOfWrites() {
+        // The line is a shared buffer: writing it (which releases it) must not spoil it for later.
+        for (int i = 0; i < 3; i++) {
+            assertThat(encode(HftpStatus.FILE_NOT_FOUND, HftpStatus.OK)).isEqualTo("202 FILE NOT FOUND\r\n0 OK\r\n");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 9, 10, 99, 100, 123459, 999_999_999_999L, 1_000_000_000_000_000_000L, Long.MAX_VALUE})
+    void metadata(long size) {
+        assertThat(encode(new HftpResponse.Metadata(size))).isEqualTo("0 OK\r\n" + size + "\r\n");
+    }
+
+    @Test
+    void metadataOfTheCourseFiles() {
+        assertThat(encode(new HftpResponse.Metadata(123459))).isEqualTo("0 OK\r\n123459\r\n");
+        assertThat(encode(new HftpResponse.Metadata(0))).isEqualTo("0 OK\r\n0\r\n");
+        assertThat(encode(new HftpResponse.Metadata(Long.MAX_VALUE))).isEqualTo("0 OK\r\n9223372036854775807\r\n");
+        assertThatThrownBy(() -> new HftpResponse.Metadata(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void emptyListing() {
+        assertThat(encode(new HftpResponse.Listing(List.of()))).isEqualTo("0 OK\r\n\r\n");
+    }
+
+    @Test
+    void listingOfThreeNames() {
+        assertThat(encode(new HftpResponse.Listing(List.of("a.txt", "b-2", "..."))))
+                .isEqualTo("0 OK\r\na.txt\r\nb-2\r\n...\r\n\r\n");
+    }
+
+    @Test
+    void listingOfAThousandNames() {
+        List<String> names = new ArrayList<>();
+        StringBuilder expected = new StringBuilder("0 OK\r\n");
+        for (int i = 0; i < 1000; i++) {
+            String name = String.format("file_%04d.bin", i);
+            names.add(name);
+            expected.append(name).append("\r\n");
+        }
+        expected.append("\r\n");
+        assertThat(encode(new HftpResponse.Listing(names))).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void repliesKeepTheirOrder() {
+        assertThat(encode(
+                        new HftpResponse.Listing(List.of("x")),
+                        HftpStatus.INVALID_ARGUMENTS,
+                        new HftpResponse.Metadata(5),
+                        HftpStatus.BAD_EOL))
+                .isEqualTo("0 OK\r\nx\r\n\r\n201 INVALID ARGUMENTS FOR COMMAND\r\n0 OK\r\n5\r\n100 BAD EOL\r\n");
+    }
+
+    @Test
+    void byteBufsPassThroughUntouched() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpResponseEncoder());
+        ByteBuf body = Unpooled.wrappedBuffer(bytes("Y2Fsb3Ig"));
+        ch.writeOutbound(body);
+        ByteBuf out = ch.readOutbound();
+        assertThat(out).isSameAs(body);
+        assertThat(body.refCnt()).isEqualTo(1);
+        out.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void oneEncoderServesManyChannels() {
+        HftpResponseEncoder shared = new HftpResponseEncoder();
+        EmbeddedChannel a = new EmbeddedChannel(shared);
+        EmbeddedChannel b = new EmbeddedChannel(shared);
+        a.writeOutbound(new HftpResponse.Metadata(1));
+        b.writeOutbound(HftpStatus.BAD_OFFSET);
+        assertThat(readAllOutboundText(a)).isEqualTo("0 OK\r\n1\r\n");
+        assertThat(readAllOutboundText(b)).isEqualTo("203 OFFSET EXCEEDS FILE SIZE\r\n");
+        assertFalse(a.finish());
+        assertFalse(b.finish());
+    }
+}
