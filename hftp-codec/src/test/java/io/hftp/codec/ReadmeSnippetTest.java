@@ -28,12 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Holds, compiles and runs the snippet of {@code docs/codec.md}: the class {@link HftpInitializer}
+ * Holds, compiles and runs the snippet of {@code README.md}: the class {@link HftpInitializer}
  * below is that snippet, character for character (a test checks it).
  */
 class ReadmeSnippetTest {
     private static final Path SOURCE = Path.of("src/test/java/io/hftp/codec/ReadmeSnippetTest.java");
-    private static final Path DOC = Path.of("../docs/codec.md");
+    private static final Path DOC = Path.of("../README.md");
 
     @TempDir
     Path dir;
@@ -110,7 +110,9 @@ class ReadmeSnippetTest {
     @Test
     void theDocShowsExactlyTheCodeThatIsTestedHere() throws IOException {
         String doc = Files.readString(DOC);
-        int start = doc.indexOf("```java\n");
+        int anchor = doc.indexOf("final class HftpInitializer");
+        assertThat(anchor).as("the snippet in %s", DOC).isNotNegative();
+        int start = doc.lastIndexOf("```java\n", anchor);
         int end = doc.indexOf("```\n", start + 8);
         assertThat(start).as("a java block in %s", DOC).isNotNegative();
         String snippet = doc.substring(start + 8, end);
