@@ -40,7 +40,7 @@ final class HftpRequestParser implements ByteProcessor {
     private final byte[] command = new byte[MAX_COMMAND];
     private final byte[] name;
 
-    /** Index of the element being read: 0 is the command word. */
+    /** Index of the element being read: 0 is the command word; it stops at 4, as no command has more. */
     private int element;
     /** Length of the element being read, saturated at Integer.MAX_VALUE. */
     private int length;
@@ -72,7 +72,9 @@ final class HftpRequestParser implements ByteProcessor {
     public boolean process(byte b) {
         if (b == ' ') {
             endElement();
-            element++;
+            if (element < 4) {
+                element++;
+            }
             length = 0;
             return true;
         }
