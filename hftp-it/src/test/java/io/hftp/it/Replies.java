@@ -60,6 +60,37 @@ final class Replies {
         return out.toByteArray();
     }
 
+    /**
+     * Fails unless {@code actual} is exactly {@code expected}, naming the first differing byte with
+     * a short excerpt of each side rather than printing megabytes.
+     */
+    static void assertSameBytes(String what, byte[] actual, byte[] expected) {
+        int at = Arrays.mismatch(actual, expected);
+        if (at >= 0) {
+            throw new AssertionError(what + ": " + actual.length + " bytes where " + expected.length
+                    + " were expected, first difference at byte " + at + ": got "
+                    + show(Arrays.copyOfRange(actual, at, Math.min(actual.length, at + 80))) + ", expected "
+                    + show(Arrays.copyOfRange(expected, at, Math.min(expected.length, at + 80))));
+        }
+    }
+
+    /**
+     * Fails unless {@code actual} is a prefix of {@code expected} (every byte received was the
+     * right one) that is strictly shorter than it (the reply was cut).
+     */
+    static void assertProperPrefix(String what, byte[] actual, byte[] expected) {
+        if (actual.length >= expected.length) {
+            throw new AssertionError(
+                    what + ": expected fewer than " + expected.length + " bytes, got " + actual.length);
+        }
+        int at = Arrays.mismatch(actual, 0, actual.length, expected, 0, actual.length);
+        if (at >= 0) {
+            throw new AssertionError(what + ": stray byte at " + at + " of " + actual.length + ": got "
+                    + show(Arrays.copyOfRange(actual, at, Math.min(actual.length, at + 80))) + ", expected "
+                    + show(Arrays.copyOfRange(expected, at, Math.min(expected.length, at + 80))));
+        }
+    }
+
     /** Bytes as readable text for failure messages: escapes, and long runs shortened. */
     static String show(byte[] bytes) {
         StringBuilder b = new StringBuilder("\"");
