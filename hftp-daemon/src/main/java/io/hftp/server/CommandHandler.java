@@ -174,9 +174,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void closeIfDrained() {
         if (draining && !closing && !busy && pending.isEmpty()) {
-            closing = true;
-            flushIfNeeded();
-            ctx.close();
+            // Close only once the last replies are on the wire: a close with writes still queued
+            // (the peer reading slowly) would discard them.
+            closeAfterReply();
         }
     }
 
