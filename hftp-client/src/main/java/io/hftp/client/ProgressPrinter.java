@@ -8,7 +8,9 @@ import java.util.Locale;
  * otherwise a plain line every few seconds, fit for a log.
  */
 final class ProgressPrinter implements HftpDownloader.Listener {
-    private static final int BAR_WIDTH = 24;
+    private static final int BAR_WIDTH = 10;
+    // With the bar and the numbers, a name this long still fits an 80-column terminal.
+    private static final int NAME_WIDTH = 16;
     private static final long PLAIN_INTERVAL_NANOS = 2_000_000_000L;
 
     private final PrintWriter out;
@@ -26,7 +28,9 @@ final class ProgressPrinter implements HftpDownloader.Listener {
     public void onProgress(DownloadProgress p) {
         if (terminal) {
             drawBar(p);
-        } else if (lastPlain == Long.MIN_VALUE || p.elapsedNanos() - lastPlain >= PLAIN_INTERVAL_NANOS) {
+        } else if (!p.isComplete()
+                && (lastPlain == Long.MIN_VALUE || p.elapsedNanos() - lastPlain >= PLAIN_INTERVAL_NANOS)) {
+            // The summary line reports completion; a 100% line before it would say it twice.
             lastPlain = p.elapsedNanos();
             out.println(plainLine(p));
             out.flush();
@@ -60,8 +64,8 @@ final class ProgressPrinter implements HftpDownloader.Listener {
         bar.append(']');
         String line = String.format(
                 Locale.ROOT,
-                "%s %s %3d%%  %s / %s  %s  ETA %s",
-                p.name(),
+                "%s %s %3d%% %s/%s %s ETA %s",
+                p.name().length() <= NAME_WIDTH ? p.name() : p.name().substring(0, NAME_WIDTH - 1) + "~",
                 bar,
                 (int) (fraction * 100),
                 bytes(p.done()),
@@ -112,7 +116,8 @@ final class ProgressPrinter implements HftpDownloader.Listener {
         String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         double v = n;
         int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
+        // Past 1000 the next unit keeps every figure at five characters or fewer.
+        while (v >= 1000 && u < units.length - 1) {
             v /= 1024;
             u++;
         }

@@ -111,7 +111,15 @@ class MainTest {
         printer.onProgress(p);
         printer.end();
         assertThat(bar.toString())
-                .startsWith("\ra.bin [##########..............]  40%  4.0 MiB / 10.0 MiB  1.5 MiB/s  ETA 0:04")
-                .endsWith(System.lineSeparator());
+                .isEqualTo("\ra.bin [####......]  40% 4.0 MiB/10.0 MiB 1.5 MiB/s ETA 0:04" + System.lineSeparator());
+
+        // The longest line (long name, 100%, large numbers, a rate over 1000) fits 80 columns.
+        StringWriter wide = new StringWriter();
+        ProgressPrinter widest = new ProgressPrinter(new PrintWriter(wide), true);
+        widest.onProgress(new DownloadProgress(
+                "a-very-long-file-name-indeed.tar.gz", 999L << 30, 998L << 30, 0, 3600L * 1000 * 1_000_000_000L));
+        assertThat(wide.toString().substring(1))
+                .isEqualTo("a-very-long-fil~ [##########]  99% 998.0 GiB/999.0 GiB 290.7 KiB/s ETA 1:00:08");
+        assertThat(ProgressPrinter.bytes(1000L << 30)).isEqualTo("1.0 TiB");
     }
 }
