@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -315,15 +314,14 @@ abstract class ClientContract {
         assertThat(target).doesNotExist();
     }
 
-    private final List<String> appended = new ArrayList<>();
+    private final AtomicBoolean appended = new AtomicBoolean();
 
     private void appendOnce(String name) {
-        if (appended.contains(name)) {
+        if (appended.getAndSet(true)) {
             return;
         }
-        appended.add(name);
         try (OutputStream append = Files.newOutputStream(served.resolve(name), StandardOpenOption.APPEND)) {
-            append.write(Arrays.copyOf(new byte[] {9}, 1));
+            append.write(9);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
