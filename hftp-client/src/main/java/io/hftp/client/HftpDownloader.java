@@ -230,7 +230,7 @@ public final class HftpDownloader {
                         StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
             }
-            // Recorded before any byte arrives, so a part file never exists without its record.
+            // Written before any byte arrives: a run stopped before its first save can still be resumed.
             new ProgressRecord(name, size, done).write(progress);
         }
 
