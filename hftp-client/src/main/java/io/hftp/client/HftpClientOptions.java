@@ -1,0 +1,107 @@
+package io.hftp.client;
+
+import io.hftp.codec.HftpResponseDecoder;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link HftpClient} connects and how long it waits. Immutable; start from {@link
+ * #defaults()} and change what you need with the {@code with...} methods.
+ *
+ * <p>The reply timeout is an inactivity timeout: it fires only while requests are waiting and no
+ * byte has arrived from the server for that long, so a long slice that keeps arriving never times
+ * out.
+ */
+public final class HftpClientOptions {
+    /** The default time allowed to establish a connection. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default time a pending request may see no byte from the server. */
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final HftpClientOptions DEFAULTS = new HftpClientOptions(
+            DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, HftpResponseDecoder.DEFAULT_MAX_LINE_LENGTH, null);
+
+    private final Duration connectTimeout;
+    private final Duration replyTimeout;
+    private final int maxLineLength;
+    private final EventLoopGroup eventLoopGroup;
+
+    private HftpClientOptions(
+            Duration connectTimeout, Duration replyTimeout, int maxLineLength, EventLoopGroup eventLoopGroup) {
+        this.connectTimeout = connectTimeout;
+        this.replyTimeout = replyTimeout;
+        this.maxLineLength = maxLineLength;
+        this.eventLoopGroup = eventLoopGroup;
+    }
+
+    /** The defaults: 10 s to connect, 60 s of silence per reply, 8 KiB reply lines, a group of its own. */
+    public static HftpClientOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** The time allowed to establish a connection. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** The longest time a pending request may go without a byte from the server; zero disables it. */
+    public Duration replyTimeout() {
+        return replyTimeout;
+    }
+
+    /** The longest status, name or size line accepted from the server, in bytes. */
+    public int maxLineLength() {
+        return maxLineLength;
+    }
+
+    /**
+     * The event loop group connections are made on, or {@code null} when each client creates (and
+     * on close shuts down) a single-threaded group of its own.
+     */
+    public EventLoopGroup eventLoopGroup() {
+        return eventLoopGroup;
+    }
+
+    /** These options with another connect timeout (positive, at most {@link Integer#MAX_VALUE} ms). */
+    public HftpClientOptions withConnectTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("connect timeout out of range: " + timeout);
+        }
+        return new HftpClientOptions(timeout, replyTimeout, maxLineLength, eventLoopGroup);
+    }
+
+    /** These options with another reply inactivity timeout; {@link Duration#ZERO} waits forever. */
+    public HftpClientOptions withReplyTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative reply timeout: " + timeout);
+        }
+        return new HftpClientOptions(connectTimeout, timeout, maxLineLength, eventLoopGroup);
+    }
+
+    /** These options with another longest reply line (the codec requires at least 32 bytes). */
+    public HftpClientOptions withMaxLineLength(int length) {
+        if (length < 32) {
+            throw new IllegalArgumentException("maxLineLength too small: " + length);
+        }
+        return new HftpClientOptions(connectTimeout, replyTimeout, length, eventLoopGroup);
+    }
+
+    /**
+     * These options with a group owned by the caller: clients use it and leave it running when
+     * closed. Its loops must be able to run NIO socket channels (for example a {@code
+     * MultiThreadIoEventLoopGroup} made with {@code NioIoHandler.newFactory()}).
+     */
+    public HftpClientOptions withEventLoopGroup(EventLoopGroup group) {
+        return new HftpClientOptions(connectTimeout, replyTimeout, maxLineLength, group);
+    }
+
+    @Override
+    public String toString() {
+        return "HftpClientOptions(connectTimeout=" + connectTimeout + ", replyTimeout=" + replyTimeout
+                + ", maxLineLength=" + maxLineLength + ", sharedGroup=" + (eventLoopGroup != null) + ")";
+    }
+}

@@ -1,0 +1,466 @@
+package io.hftp.client;
+
+import io.hftp.codec.HftpStatus;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Downloads a whole file over several connections at once, in slices written at their offsets
+ * into a {@code TARGET.part} file beside the target, which is renamed to the target only once
+ * every byte has arrived and the file's size on the server is confirmed unchanged. A download that
+ * fails or is interrupted never leaves a file at the target path.
+ *
+ * <p>A sidecar {@code TARGET.part.progress} records which byte ranges of the part file are
+ * complete; with {@link Builder#resume(boolean) resume} a later run fetches only the rest, unless
+ * the file's size on the server changed in between, which fails (start over without resume). A
+ * file that changes size during a download fails it too.
+ *
+ * <pre>{@code
+ * DownloadResult result = HftpDownloader.builder("127.0.0.1", 19500)
+ *         .connections(4)
+ *         .build()
+ *         .download("data.bin", Path.of("data.bin"));
+ * }</pre>
+ */
+public final class HftpDownloader {
+    /** The default number of connections. */
+    public static final int DEFAULT_CONNECTIONS = 4;
+
+    /** The default slice size: large enough to amortise a request, small enough to resume cheaply. */
+    public static final long DEFAULT_SLICE_SIZE = 4L << 20;
+
+    /** Slices requested ahead on each connection, so a server never waits for the next request. */
+    private static final int DEPTH = 2;
+
+    private static final long SAVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Receives progress snapshots, on the thread that called {@link #download}. */
+    @FunctionalInterface
+    public interface Listener {
+        /** Called a few times a second while the download runs, and once when all bytes are in. */
+        void onProgress(DownloadProgress progress);
+    }
+
+    private final String host;
+    private final int port;
+    private final HftpClientOptions options;
+    private final int connections;
+    private final long sliceSize;
+    private final boolean resume;
+    private final Listener listener;
+    private final long progressIntervalMillis;
+
+    private HftpDownloader(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.options = b.options;
+        this.connections = b.connections;
+        this.sliceSize = b.sliceSize;
+        this.resume = b.resume;
+        this.listener = b.listener;
+        this.progressIntervalMillis = b.progressIntervalMillis;
+    }
+
+    /** A builder for downloads from {@code host:port}. */
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
+    }
+
+    /** The partial file a download into {@code target} writes before it is complete. */
+    public static Path partFile(Path target) {
+        return target.resolveSibling(target.getFileName() + ".part");
+    }
+
+    /** The progress record kept beside {@link #partFile(Path)}. */
+    public static Path progressFile(Path target) {
+        return target.resolveSibling(target.getFileName() + ".part.progress");
+    }
+
+    /**
+     * Downloads file {@code name} into {@code target}, replacing it if it exists, and blocks until
+     * done.
+     *
+     * @throws HftpStatusException if the server refuses a request (for example {@code FILE NOT
+     *     FOUND}); nothing is written then
+     * @throws HftpConnectionException if a connection cannot be made or fails; the part file and its
+     *     progress record stay for a resumed run
+     * @throws HftpDownloadException if the file changed size on the server, or cannot be resumed
+     * @throws InterruptedIOException if the calling thread is interrupted
+     * @throws IOException if the target cannot be written
+     */
+    public DownloadResult download(String name, Path target) throws IOException {
+        HftpClient.checkName(name);
+        Objects.requireNonNull(target, "target");
+        EventLoopGroup group = options.eventLoopGroup();
+        EventLoopGroup owned = null;
+        if (group == null) {
+            int threads = Math.min(connections, Runtime.getRuntime().availableProcessors());
+            owned = group = new MultiThreadIoEventLoopGroup(
+                    threads, new DefaultThreadFactory("hftp-download", true), NioIoHandler.newFactory());
+        }
+        try {
+            return new Run(name, target, options.withEventLoopGroup(group)).execute();
+        } finally {
+            if (owned != null) {
+                owned.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** One download: its connections, its files and what has arrived. */
+    private final class Run {
+        private final String name;
+        private final Path target;
+        private final Path part;
+        private final Path progress;
+        private final HftpClientOptions runOptions;
+        private final List<HftpClient> clients = new ArrayList<>();
+        private final long start = System.nanoTime();
+
+        private final Queue<long[]> todo = new ConcurrentLinkedQueue<>();
+        private final Queue<long[]> completed = new ConcurrentLinkedQueue<>();
+        private final AtomicLong received = new AtomicLong();
+        private final AtomicInteger remaining = new AtomicInteger();
+        private final CompletableFuture<Void> finished = new CompletableFuture<>();
+
+        private long size;
+        private RangeSet done = new RangeSet();
+        private FileChannel file;
+
+        Run(String name, Path target, HftpClientOptions runOptions) {
+            this.name = name;
+            this.target = target;
+            this.part = partFile(target);
+            this.progress = progressFile(target);
+            this.runOptions = runOptions;
+        }
+
+        DownloadResult execute() throws IOException {
+            try {
+                HftpClient first = BlockingHftpClient.await(HftpClient.connect(host, port, runOptions));
+                clients.add(first);
+                size = BlockingHftpClient.await(first.size(name));
+                openPart();
+                long resumed = done.total();
+                received.set(resumed);
+                List<long[]> slices = done.missing(size, sliceSize);
+                todo.addAll(slices);
+                remaining.set(slices.size());
+                int wanted = Math.max(1, Math.min(connections, slices.size()));
+                connectMore(wanted - 1);
+                if (slices.isEmpty()) {
+                    finished.complete(null);
+                }
+                for (HftpClient client : clients) {
+                    for (int i = 0; i < DEPTH; i++) {
+                        next(client);
+                    }
+                }
+                waitForSlices(resumed);
+                long sizeNow = BlockingHftpClient.await(first.size(name));
+                if (sizeNow != size) {
+                    throw changed("its size changed from " + size + " to " + sizeNow + " bytes during the download");
+                }
+                finish();
+                report(resumed);
+                return new DownloadResult(
+                        target, size, size - resumed, resumed, clients.size(), System.nanoTime() - start);
+            } catch (IOException | RuntimeException | Error e) {
+                abort(e);
+                throw e;
+            } finally {
+                for (HftpClient client : clients) {
+                    client.close();
+                }
+            }
+        }
+
+        private void openPart() throws IOException {
+            ProgressRecord record = null;
+            if (resume && Files.exists(part)) {
+                try {
+                    record = ProgressRecord.read(progress);
+                } catch (IOException e) {
+                    throw new HftpDownloadException(
+                            HftpDownloadException.Reason.CANNOT_RESUME,
+                            "cannot resume " + name + ": " + e.getMessage() + "; download it again without resume",
+                            e);
+                }
+            }
+            if (record != null) {
+                if (!record.name.equals(name)) {
+                    throw new HftpDownloadException(
+                            HftpDownloadException.Reason.CANNOT_RESUME,
+                            "cannot resume " + name + ": " + part + " holds a download of " + record.name
+                                    + "; download it again without resume");
+                }
+                if (record.size != size) {
+                    throw new HftpDownloadException(
+                            HftpDownloadException.Reason.CANNOT_RESUME,
+                            "cannot resume " + name + ": its size changed on the server from " + record.size + " to "
+                                    + size + " bytes; download it again without resume");
+                }
+                done = record.done;
+                file = FileChannel.open(part, StandardOpenOption.WRITE);
+            } else {
+                file = FileChannel.open(
+                        part,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            }
+            // Written before any byte arrives: a run stopped before its first save can still be resumed.
+            new ProgressRecord(name, size, done).write(progress);
+        }
+
+        private void connectMore(int count) throws IOException {
+            List<CompletableFuture<HftpClient>> connecting = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                connecting.add(HftpClient.connect(host, port, runOptions));
+            }
+            IOException failure = null;
+            for (CompletableFuture<HftpClient> c : connecting) {
+                try {
+                    clients.add(BlockingHftpClient.await(c));
+                } catch (IOException e) {
+                    // Keep collecting, so every connection that was made gets closed.
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        /** Requests the next missing slice on {@code client}; runs on any thread. */
+        private void next(HftpClient client) {
+            long[] slice = todo.poll();
+            if (slice == null || finished.isDone()) {
+                return;
+            }
+            SliceSink sink = SliceSink.at(file, slice[0]);
+            client.slice(name, slice[0], slice[1], data -> {
+                        int n = data.remaining();
+                        sink.write(data);
+                        received.addAndGet(n);
+                    })
+                    .whenComplete((written, failure) -> {
+                        if (failure != null) {
+                            finished.completeExceptionally(failure);
+                            return;
+                        }
+                        completed.add(slice);
+                        if (remaining.decrementAndGet() == 0) {
+                            finished.complete(null);
+                        } else {
+                            next(client);
+                        }
+                    });
+        }
+
+        private void waitForSlices(long resumed) throws IOException {
+            long lastSave = System.nanoTime();
+            for (; ; ) {
+                try {
+                    finished.get(progressIntervalMillis, TimeUnit.MILLISECONDS);
+                    drainCompleted();
+                    return;
+                } catch (TimeoutException e) {
+                    report(resumed);
+                    if (System.nanoTime() - lastSave >= SAVE_INTERVAL_NANOS) {
+                        saveProgress();
+                        lastSave = System.nanoTime();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    InterruptedIOException interrupted =
+                            new InterruptedIOException("download of " + name + " interrupted");
+                    interrupted.initCause(e);
+                    throw interrupted;
+                } catch (ExecutionException e) {
+                    throw translate(e.getCause());
+                }
+            }
+        }
+
+        private IOException translate(Throwable cause) {
+            if (cause instanceof HftpStatusException) {
+                HftpStatus status = ((HftpStatusException) cause).status();
+                if (status == HftpStatus.BAD_OFFSET) {
+                    return changed("it became shorter on the server during the download");
+                }
+                if (status == HftpStatus.FILE_NOT_FOUND) {
+                    return changed("it disappeared from the server during the download");
+                }
+            }
+            if (cause instanceof IOException) {
+                return (IOException) cause;
+            }
+            return new IOException("download of " + name + " failed: " + cause, cause);
+        }
+
+        private HftpDownloadException changed(String what) {
+            return new HftpDownloadException(
+                    HftpDownloadException.Reason.CHANGED_ON_SERVER, "download of " + name + " failed: " + what);
+        }
+
+        private void drainCompleted() {
+            for (long[] s; (s = completed.poll()) != null; ) {
+                done.add(s[0], s[0] + s[1]);
+            }
+        }
+
+        /** Records what is complete, after making sure those bytes are on disk. */
+        private void saveProgress() throws IOException {
+            drainCompleted();
+            file.force(false);
+            new ProgressRecord(name, size, done).write(progress);
+        }
+
+        private void finish() throws IOException {
+            file.force(true);
+            long written = file.size();
+            file.close();
+            if (written != size || done.total() != size) {
+                throw new IOException("download of " + name + " incomplete: " + part + " holds " + written + " of "
+                        + size + " bytes");
+            }
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.deleteIfExists(progress);
+        }
+
+        private void report(long resumed) {
+            if (listener != null) {
+                listener.onProgress(
+                        new DownloadProgress(name, size, received.get(), resumed, System.nanoTime() - start));
+            }
+        }
+
+        /** Stops every transfer, then keeps what is complete for a resumed run, or nothing if useless. */
+        private void abort(Throwable failure) {
+            finished.completeExceptionally(failure);
+            for (HftpClient client : clients) {
+                client.close();
+            }
+            if (file == null) {
+                return;
+            }
+            // File channels are interruptible: with the flag set they would close instead of saving.
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (failure instanceof HftpDownloadException
+                        && ((HftpDownloadException) failure).reason()
+                                == HftpDownloadException.Reason.CHANGED_ON_SERVER) {
+                    file.close();
+                    Files.deleteIfExists(part);
+                    Files.deleteIfExists(progress);
+                } else if (file.isOpen()) {
+                    saveProgress();
+                    file.close();
+                }
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Settings of an {@link HftpDownloader}. */
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private HftpClientOptions options = HftpClientOptions.defaults();
+        private int connections = DEFAULT_CONNECTIONS;
+        private long sliceSize = DEFAULT_SLICE_SIZE;
+        private boolean resume;
+        private Listener listener;
+        private long progressIntervalMillis = 250;
+
+        private Builder(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+        }
+
+        /** Connection options; without a group of its own, the downloader makes one per download. */
+        public Builder options(HftpClientOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The number of connections to fetch over in parallel (default 4; fewer for small files). */
+        public Builder connections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("connections must be at least 1: " + connections);
+            }
+            this.connections = connections;
+            return this;
+        }
+
+        /** The bytes fetched per request (default 4 MiB). */
+        public Builder sliceSize(long sliceSize) {
+            if (sliceSize < 1) {
+                throw new IllegalArgumentException("slice size must be at least 1: " + sliceSize);
+            }
+            this.sliceSize = sliceSize;
+            return this;
+        }
+
+        /** Whether to continue an interrupted download into the same target (default false). */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /** Receives progress snapshots on the downloading thread. */
+        public Builder listener(Listener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** How often the listener hears of progress (default 250 ms). */
+        public Builder progressInterval(java.time.Duration interval) {
+            long millis = interval.toMillis();
+            if (millis < 1) {
+                throw new IllegalArgumentException("progress interval too short: " + interval);
+            }
+            this.progressIntervalMillis = millis;
+            return this;
+        }
+
+        /** The downloader. */
+        public HftpDownloader build() {
+            return new HftpDownloader(this);
+        }
+    }
+}

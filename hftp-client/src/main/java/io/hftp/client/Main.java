@@ -1,0 +1,360 @@
+package io.hftp.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code hftp} command: list the files of an HFTP server, show a file's size, download a file
+ * over parallel connections. Errors are one line on standard error, {@code hftp: REASON}, with
+ * exit code 1 (2 for bad usage).
+ */
+@Command(
+        name = "hftp",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Fetches files from an HFTP server.",
+        subcommands = {Main.Ls.class, Main.Stat.class, Main.Get.class, CommandLine.HelpCommand.class},
+        synopsisSubcommandLabel = "(ls | stat | get | help)")
+public final class Main implements Callable<Integer> {
+    /** Exit code for a failure the command reports. */
+    static final int EXIT_FAILURE = 1;
+
+    /** Exit code for bad usage. */
+    static final int EXIT_USAGE = 2;
+
+    // Held so the level set on it is not lost when the logger is collected.
+    private static final Logger NETTY_LOGGER = Logger.getLogger("io.netty");
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the command and exits with its status. */
+    public static void main(String[] args) {
+        // Netty falls back to java.util.logging here; a command line tool must not print its chatter.
+        NETTY_LOGGER.setLevel(Level.OFF);
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line, ready to {@link CommandLine#execute(String...) execute}; its output and
+     * error writers may be replaced first (all output goes through them).
+     */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
+            command.getErr().println("hftp: " + describe(e));
+            command.getErr().flush();
+            return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
+        });
+        cmd.setParameterExceptionHandler((e, args) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr()
+                    .println("hftp: " + e.getMessage() + " (see '"
+                            + command.getCommandSpec().qualifiedName() + " --help')");
+            command.getErr().flush();
+            return EXIT_USAGE;
+        });
+        return cmd;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    /** One line that says what went wrong, without a stack trace. */
+    static String describe(Throwable e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory: " + ((NoSuchFileException) e).getFile();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied: " + ((AccessDeniedException) e).getFile();
+        }
+        if (e instanceof FileSystemException) {
+            FileSystemException fse = (FileSystemException) e;
+            String reason = fse.getReason() == null ? e.getClass().getSimpleName() : fse.getReason();
+            return "cannot write " + fse.getFile() + ": " + reason;
+        }
+        if (e instanceof InterruptedIOException && e.getMessage() == null) {
+            return "interrupted";
+        }
+        String message = e.getMessage();
+        return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** The server to talk to and how long to wait for it; shared by every subcommand. */
+    static final class ServerOptions {
+        @Option(
+                names = {"-H", "--host"},
+                defaultValue = "127.0.0.1",
+                description = "Server host name or address (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(
+                names = {"-p", "--port"},
+                defaultValue = "19500",
+                description = "Server port (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(
+                names = "--connect-timeout",
+                defaultValue = "10",
+                paramLabel = "SECONDS",
+                description = "Time allowed to connect (default: ${DEFAULT-VALUE}).")
+        long connectTimeoutSeconds;
+
+        @Option(
+                names = "--timeout",
+                defaultValue = "60",
+                paramLabel = "SECONDS",
+                description = "Time a request may wait without a byte from the server; 0 waits forever"
+                        + " (default: ${DEFAULT-VALUE}).")
+        long replyTimeoutSeconds;
+
+        HftpClientOptions clientOptions() {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            if (connectTimeoutSeconds < 1 || replyTimeoutSeconds < 0) {
+                throw new IllegalArgumentException("timeouts must be positive");
+            }
+            return HftpClientOptions.defaults()
+                    .withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
+                    .withReplyTimeout(Duration.ofSeconds(replyTimeoutSeconds));
+        }
+
+        BlockingHftpClient connect() throws IOException {
+            return BlockingHftpClient.connect(host, port, clientOptions());
+        }
+    }
+
+    /** {@code hftp ls}. */
+    @Command(
+            name = "ls",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            description = "Lists the files the server serves, one name per line.")
+    static final class Ls implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> names;
+            try (BlockingHftpClient client = server.connect()) {
+                names = client.list();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            for (String name : names) {
+                out.println(name);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code hftp stat NAME}. */
+    @Command(
+            name = "stat",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            description = "Prints the size of a file in bytes.")
+    static final class Stat implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Parameters(paramLabel = "NAME", description = "The file name on the server.")
+        String name;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            long size;
+            try (BlockingHftpClient client = server.connect()) {
+                size = client.size(name);
+            }
+            spec.commandLine().getOut().println(size);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** {@code hftp get NAME}. */
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            description = {
+                "Downloads a file over parallel connections.",
+                "Bytes go to OUTPUT.part first; OUTPUT appears only once complete and checked."
+            })
+    static final class Get implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Parameters(paramLabel = "NAME", description = "The file name on the server.")
+        String name;
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FILE",
+                description = "Where to write the file (default: NAME in the current directory;"
+                        + " a directory means NAME inside it).")
+        Path output;
+
+        @Option(
+                names = {"-c", "--connections"},
+                defaultValue = "" + HftpDownloader.DEFAULT_CONNECTIONS,
+                paramLabel = "N",
+                description = "Connections to download over in parallel (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(
+                names = {"-s", "--slice-size"},
+                defaultValue = "4M",
+                paramLabel = "BYTES",
+                converter = ByteSizeConverter.class,
+                description = "Bytes per request; K, M and G suffixes allowed (default: ${DEFAULT-VALUE}).")
+        long sliceSize;
+
+        @Option(
+                names = {"-r", "--resume"},
+                description = "Continue an interrupted download of the same file into the same OUTPUT.")
+        boolean resume;
+
+        @Option(
+                names = {"-q", "--quiet"},
+                description = "Print no progress.")
+        boolean quiet;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (connections < 1) {
+                throw new IllegalArgumentException("--connections must be at least 1");
+            }
+            Path target = output == null ? Path.of(name) : output;
+            if (Files.isDirectory(target)) {
+                target = target.resolve(name);
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            ProgressPrinter printer = quiet ? null : new ProgressPrinter(err, Terminal.isTerminal());
+            HftpDownloader downloader = HftpDownloader.builder(server.host, server.port)
+                    .options(server.clientOptions())
+                    .connections(connections)
+                    .sliceSize(sliceSize)
+                    .resume(resume)
+                    .listener(printer)
+                    .build();
+            Thread hook = interruptOnShutdown(Thread.currentThread());
+            DownloadResult result;
+            try {
+                result = downloader.download(name, target);
+            } finally {
+                if (printer != null) {
+                    printer.end();
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // Shutting down already: the hook is running and waits for this thread.
+                }
+            }
+            if (printer != null) {
+                printer.summary(result);
+            }
+            return 0;
+        }
+
+        /**
+         * On Ctrl-C, interrupts the download and gives it a moment to record its progress, so that
+         * {@code --resume} loses as little as possible.
+         */
+        private static Thread interruptOnShutdown(Thread downloading) {
+            Thread hook = new Thread(() -> {
+                downloading.interrupt();
+                try {
+                    downloading.join(3000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            return hook;
+        }
+    }
+
+    /** Reads {@code 1048576}, {@code 512K}, {@code 4M}, {@code 1G} (binary multiples; {@code KiB} etc. too). */
+    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim().toUpperCase(Locale.ROOT);
+            if (v.endsWith("IB")) {
+                v = v.substring(0, v.length() - 2);
+            } else if (v.endsWith("B")) {
+                v = v.substring(0, v.length() - 1);
+            }
+            int shift = 0;
+            if (!v.isEmpty()) {
+                char unit = v.charAt(v.length() - 1);
+                shift = unit == 'K' ? 10 : unit == 'M' ? 20 : unit == 'G' ? 30 : 0;
+                if (shift != 0) {
+                    v = v.substring(0, v.length() - 1);
+                }
+            }
+            long n;
+            try {
+                n = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("not a byte size: '" + value + "'");
+            }
+            if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
+                throw new CommandLine.TypeConversionException("byte size out of range: '" + value + "'");
+            }
+            return n << shift;
+        }
+    }
+
+    /** The version from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"hftp " + p.getProperty("version", "unknown")};
+        }
+    }
+}
