@@ -1,5 +1,6 @@
 package io.hftp.bench;
 
+import io.hftp.bench.load.LoadGenerator;
 import io.hftp.bench.sender.MinimalSender;
 import java.util.Arrays;
 
@@ -9,6 +10,7 @@ import java.util.Arrays;
  *
  * <pre>
  * java -jar hftp-bench.jar jmh [JMH options]      micro-benchmarks of the codec
+ * java -jar hftp-bench.jar load MODE [options]    load generator (rate, bulk, conns)
  * java -jar hftp-bench.jar sender [options]       the minimal blocking slice server
  * </pre>
  */
@@ -25,6 +27,9 @@ public final class BenchMain {
         switch (args[0]) {
             case "jmh":
                 org.openjdk.jmh.Main.main(rest);
+                break;
+            case "load":
+                System.exit(LoadGenerator.run(rest, System.out, System.err));
                 break;
             case "sender":
                 MinimalSender.main(rest);
@@ -43,6 +48,7 @@ public final class BenchMain {
 
     private static void usage() {
         System.err.println("usage: java -jar hftp-bench.jar jmh [JMH options]   (jmh -h for JMH's help)\n"
+                + "       java -jar hftp-bench.jar load rate|bulk|conns [options]   (load --help)\n"
                 + "       java -jar hftp-bench.jar sender [-a ADDRESS] [-p PORT] [-d DIR]");
     }
 }
