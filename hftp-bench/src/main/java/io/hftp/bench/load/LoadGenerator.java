@@ -26,10 +26,10 @@ import io.netty.util.concurrent.Future;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +76,10 @@ public final class LoadGenerator {
     public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         LoadOptions options;
         try {
+            if (args.length > 0 && args[0].equals("csv-header")) {
+                out.println(LoadResult.CSV_HEADER);
+                return 0;
+            }
             if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
                 out.println(LoadOptions.USAGE);
                 return 0;
@@ -182,32 +186,51 @@ public final class LoadGenerator {
         }
     }
 
-    /** Opens the connections, at most {@code connectBurst} attempts at a time; the milliseconds it took. */
+    /**
+     * Opens the connections, at most {@code connectBurst} attempts at a time, giving up on those not
+     * made within the connect deadline; returns the milliseconds it took.
+     */
     private long connectAll(Bootstrap b, List<Channel> channels) throws InterruptedException {
         Semaphore inFlight = new Semaphore(options.connectBurst);
-        CountDownLatch done = new CountDownLatch(options.connections);
         AtomicInteger failures = new AtomicInteger();
-        List<Channel> connected = java.util.Collections.synchronizedList(channels);
+        List<Channel> connected = Collections.synchronizedList(channels);
+        List<ChannelFuture> attempts = new ArrayList<>(options.connections);
         long start = System.nanoTime();
+        long deadline = start + (long) (options.connectDeadlineSeconds * 1e9);
         for (int i = 0; i < options.connections; i++) {
-            inFlight.acquire();
+            if (!inFlight.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                break;
+            }
             ChannelFuture f = b.connect(options.host, options.port);
+            attempts.add(f);
             f.addListener((Future<? super Void> r) -> {
                 if (r.isSuccess()) {
                     connected.add(f.channel());
-                } else if (failures.getAndIncrement() == 0) {
+                } else if (!r.isCancelled() && failures.getAndIncrement() == 0) {
                     System.err.println(
                             "load: connect to " + options.host + ":" + options.port + " failed: " + r.cause());
                 }
                 inFlight.release();
-                done.countDown();
             });
         }
-        done.await();
-        if (failures.get() > 0) {
-            System.err.println("load: " + failures.get() + " of " + options.connections + " connections failed");
+        for (ChannelFuture f : attempts) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.await(left, TimeUnit.NANOSECONDS)) {
+                // Closing the channel ends its pending connect.
+                f.cancel(false);
+                f.channel().close();
+            }
         }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        synchronized (connected) {
+            // A connect that won the race against its cancellation is closed above: not counted.
+            channels.removeIf(ch -> !ch.isActive());
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (channels.size() < options.connections) {
+            System.err.println("load: " + channels.size() + " of " + options.connections + " connections made in "
+                    + millis + " ms (" + failures.get() + " failed)");
+        }
+        return millis;
     }
 
     private static void sleepSeconds(double seconds) throws InterruptedException {

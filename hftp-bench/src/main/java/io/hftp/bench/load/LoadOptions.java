@@ -34,7 +34,7 @@ public final class LoadOptions {
         MD
     }
 
-    static final String USAGE = "usage: load rate|bulk|conns [options]\n"
+    static final String USAGE = "usage: load rate|bulk|conns [options]    (load csv-header: the CSV columns)\n"
             + "  --host HOST            server address (127.0.0.1)\n"
             + "  --port PORT            server port (19500)\n"
             + "  -c, --connections N    connections (rate 16, conns 1000, bulk 1)\n"
@@ -47,6 +47,7 @@ public final class LoadOptions {
             + "  --transport T          auto|epoll|nio (auto)\n"
             + "  --codec                read replies with HftpClientCodec (decodes base64) instead of raw\n"
             + "  --connect-burst N      connection attempts in flight at once (256)\n"
+            + "  --connect-deadline SEC give up connecting after this long and measure those connected (30)\n"
             + "  --server-pid PID       also report that process's CPU use and RSS (from /proc)\n"
             + "  --format F             text|csv|md (text); --header prints the CSV/markdown header first\n"
             + "  --label L              the first column of CSV/markdown output";
@@ -68,6 +69,7 @@ public final class LoadOptions {
             "--threads",
             "--transport",
             "--connect-burst",
+            "--connect-deadline",
             "--server-pid",
             "--format",
             "--label");
@@ -84,6 +86,7 @@ public final class LoadOptions {
     String transport = "auto";
     Reader reader = Reader.RAW;
     int connectBurst = 256;
+    double connectDeadlineSeconds = 30;
     long serverPid = -1;
     Format format = Format.TEXT;
     boolean header;
@@ -167,6 +170,9 @@ public final class LoadOptions {
                     break;
                 case "--connect-burst":
                     o.connectBurst = intIn(a, v, 1, 1_000_000);
+                    break;
+                case "--connect-deadline":
+                    o.connectDeadlineSeconds = seconds(a, v, 0.001);
                     break;
                 case "--server-pid":
                     o.serverPid = intIn(a, v, 1, Integer.MAX_VALUE);

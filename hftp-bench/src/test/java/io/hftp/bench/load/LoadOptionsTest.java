@@ -52,6 +52,8 @@ class LoadOptionsTest {
                 "--codec",
                 "--connect-burst",
                 "8",
+                "--connect-deadline",
+                "2.5",
                 "--server-pid",
                 "123",
                 "--format",
@@ -73,6 +75,7 @@ class LoadOptionsTest {
         assertThat(o.transport).isEqualTo("nio");
         assertThat(o.reader()).isEqualTo(LoadOptions.Reader.CODEC);
         assertThat(o.connectBurst).isEqualTo(8);
+        assertThat(o.connectDeadlineSeconds).isEqualTo(2.5);
         assertThat(o.serverPid).isEqualTo(123);
         assertThat(o.format).isEqualTo(LoadOptions.Format.CSV);
         assertThat(o.header).isTrue();
