@@ -186,7 +186,7 @@ for rep in $(seq 1 "$repeats"); do
                 continue
             fi
             echo "$scenario,$server,$rep,$startup_ms,$line" >>"$csv"
-            log "$scenario $server #$rep: $(sed -n 2,2p "$work/load.err" | sed 's/^ *//') (start-up ${startup_ms} ms)"
+            log "$scenario $server #$rep: $(grep -m1 ' s: ' "$work/load.err" | sed 's/^ *//') (start-up ${startup_ms} ms)"
         done
     done
 done
