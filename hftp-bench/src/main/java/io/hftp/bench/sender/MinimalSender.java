@@ -1,0 +1,230 @@
+package io.hftp.bench.sender;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/**
+ * The simplest JVM HFTP slice server there can be, used as the ceiling a real server is measured
+ * against for big slices: a blocking {@link ServerSocket}, one thread per connection, and for each
+ * request line a loop that reads 48 KiB of the file, encodes it with {@link Base64#getEncoder()}
+ * and writes it.
+ *
+ * <p>It serves {@code get_slice FILE OFFSET SIZE} and {@code quit} only; every other command is
+ * answered {@code 200 NO SUCH COMMAND}. It is not a conforming server (no line limit beyond 8 KiB,
+ * no byte checks, no backpressure beyond the socket's): it exists to show what the bare JDK does.
+ */
+public final class MinimalSender implements AutoCloseable {
+    /** Bytes of file read and encoded per write: 48 KiB of file, 64 KiB of text. */
+    public static final int PIECE = 48 * 1024;
+
+    private static final int MAX_LINE = 8192;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final ServerSocket server;
+    private final Path root;
+
+    /** Binds {@code address}; {@link #serve()} then accepts connections. */
+    public MinimalSender(InetSocketAddress address, Path root) throws IOException {
+        this.root = root.toRealPath();
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(address, 4096);
+    }
+
+    /** The bound address (the real port when bound to port 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    /** Accepts connections until closed, one thread each. */
+    public void serve() {
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (server.isClosed()) {
+                    return;
+                }
+                System.err.println("accept failed: " + e);
+                continue;
+            }
+            // A small stack: the ceiling is also run with thousands of connections.
+            Thread t = new Thread(null, () -> handle(socket), "sender-" + socket.getPort(), 256 * 1024);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+
+    private void handle(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            byte[] src = new byte[PIECE];
+            byte[] dst = new byte[PIECE / 3 * 4];
+            byte[] line = new byte[MAX_LINE];
+            for (; ; ) {
+                int n = readLine(in, line);
+                if (n < 0) {
+                    return;
+                }
+                String request = new String(line, 0, n, StandardCharsets.US_ASCII);
+                if (request.equals("quit")) {
+                    out.write(status("0 OK"));
+                    out.flush();
+                    return;
+                }
+                if (!serveSlice(request, out, src, dst)) {
+                    return;
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            // The peer went away; nothing to answer.
+        }
+    }
+
+    /** Answers one request; false when the connection must close. */
+    private boolean serveSlice(String request, OutputStream out, byte[] src, byte[] dst) throws IOException {
+        String[] parts = request.split(" ", -1);
+        if (!parts[0].equals("get_slice")) {
+            out.write(status("200 NO SUCH COMMAND"));
+            return true;
+        }
+        if (parts.length != 4
+                || !NAME.matcher(parts[1]).matches()
+                || parts[1].equals(".")
+                || parts[1].equals("..")
+                || !DIGITS.matcher(parts[2]).matches()
+                || !DIGITS.matcher(parts[3]).matches()) {
+            out.write(status("201 INVALID ARGUMENTS FOR COMMAND"));
+            return true;
+        }
+        long offset = number(parts[2]);
+        long size = number(parts[3]);
+        Path path = root.resolve(parts[1]);
+        if (!Files.isRegularFile(path)) {
+            out.write(status("202 FILE NOT FOUND"));
+            return true;
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (offset > file.size() || size > file.size() - offset) {
+                out.write(status("203 OFFSET EXCEEDS FILE SIZE"));
+                return true;
+            }
+            out.write(status("0 OK"));
+            Base64.Encoder encoder = Base64.getEncoder();
+            long pos = offset;
+            long end = offset + size;
+            while (pos < end) {
+                int n = (int) Math.min(PIECE, end - pos);
+                ByteBuffer buf = ByteBuffer.wrap(src, 0, n);
+                while (buf.hasRemaining()) {
+                    if (file.read(buf, pos + buf.position()) < 0) {
+                        // The file shrank: the OK cannot be taken back, so end the connection.
+                        return false;
+                    }
+                }
+                int text = n == PIECE ? encoder.encode(src, dst) : encodePartial(encoder, src, n, dst);
+                out.write(dst, 0, text);
+                pos += n;
+            }
+            out.write(CRLF);
+            return true;
+        } catch (NoSuchFileException e) {
+            out.write(status("202 FILE NOT FOUND"));
+            return true;
+        }
+    }
+
+    /** A decimal number, saturated: one too large for 64 bits exceeds every file anyway. */
+    private static long number(String digits) {
+        return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
+    }
+
+    private static int encodePartial(Base64.Encoder encoder, byte[] src, int n, byte[] dst) {
+        byte[] text = encoder.encode(java.util.Arrays.copyOf(src, n));
+        System.arraycopy(text, 0, dst, 0, text.length);
+        return text.length;
+    }
+
+    /** Reads a CRLF line into {@code line}; its length, or -1 at the end of the stream. */
+    private static int readLine(InputStream in, byte[] line) throws IOException {
+        int n = 0;
+        for (; ; ) {
+            int b = in.read();
+            if (b < 0) {
+                return -1;
+            }
+            if (b == '\n') {
+                return n > 0 && line[n - 1] == '\r' ? n - 1 : n;
+            }
+            if (n == line.length) {
+                throw new IOException("request line longer than " + MAX_LINE + " bytes");
+            }
+            line[n++] = (byte) b;
+        }
+    }
+
+    private static byte[] status(String status) {
+        return (status + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@code sender [-a ADDRESS] [-p PORT] [-d DIR]}: serves until killed. */
+    public static void main(String[] args) throws IOException {
+        String address = "127.0.0.1";
+        int port = 19500;
+        String dir = "testdata";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + a);
+            }
+            switch (a) {
+                case "-a":
+                case "--address":
+                    address = args[++i];
+                    break;
+                case "-p":
+                case "--port":
+                    port = Integer.parseInt(args[++i]);
+                    break;
+                case "-d":
+                case "--datadir":
+                    dir = args[++i];
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option: " + a);
+            }
+        }
+        Path root = Path.of(dir);
+        Files.createDirectories(root);
+        MinimalSender sender = new MinimalSender(new InetSocketAddress(address, port), root);
+        System.out.println("hftp-sender started on " + sender.address() + " serving " + root);
+        System.out.flush();
+        sender.serve();
+    }
+}

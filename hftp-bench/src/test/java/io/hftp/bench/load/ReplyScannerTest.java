@@ -1,0 +1,74 @@
+package io.hftp.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReplyScannerTest {
+
+    /** Feeds {@code wire} in pieces of {@code piece} bytes; returns {replies, failures, text bytes}. */
+    private static long[] scan(String request, byte[] wire, int piece) {
+        ReplyScanner scanner = new ReplyScanner(RequestLine.parse(request));
+        long replies = 0;
+        long failures = 0;
+        long text = 0;
+        for (int i = 0; i < wire.length; i += piece) {
+            ByteBuf buf = Unpooled.wrappedBuffer(wire, i, Math.min(piece, wire.length - i));
+            try {
+                replies += scanner.scan(buf);
+                assertThat(buf.isReadable()).isFalse();
+            } finally {
+                buf.release();
+            }
+            failures += scanner.takeFailures();
+            text += scanner.takeTextBytes();
+        }
+        return new long[] {replies, failures, text};
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 2, 5, 7})
+    void countsMetadataRepliesAndFailures(int piece) {
+        byte[] wire = ascii("0 OK\r\n1000\r\n0 OK\r\n1000\r\n202 FILE NOT FOUND\r\n0 OK\r\n7\r\n");
+        assertThat(scan("get_metadata small", wire, piece)).containsExactly(4, 1, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 3, 5, 64})
+    void countsListingsUpToTheEmptyLine(int piece) {
+        byte[] wire = ascii("0 OK\r\na\r\nbb\r\n\r\n0 OK\r\n\r\n200 NO SUCH COMMAND\r\n");
+        assertThat(scan("get_file_listing", wire, piece)).containsExactly(3, 1, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5, 4096})
+    void countsSliceTextAndChecksItsLength(int piece) {
+        byte[] data = new byte[10_001];
+        new SplittableRandom(3).nextBytes(data);
+        String body = Base64.getEncoder().encodeToString(data);
+        String good = "0 OK\r\n" + body + "\r\n";
+        String shortBody = "0 OK\r\n" + body.substring(4) + "\r\n";
+        byte[] wire = ascii(good + good + shortBody + "203 OFFSET EXCEEDS FILE SIZE\r\n");
+        long[] r = scan("get_slice f 0 10001", wire, piece);
+        assertThat(r[0]).isEqualTo(4);
+        assertThat(r[1]).isEqualTo(2);
+        assertThat(r[2]).isEqualTo(3L * body.length() - 4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1})
+    void anOkThatIsNotExactlyOkIsAFailure(int piece) {
+        byte[] wire = ascii("0 OKAY\r\n");
+        assertThat(scan("get_metadata small", wire, piece)).containsExactly(1, 1, 0);
+    }
+}
