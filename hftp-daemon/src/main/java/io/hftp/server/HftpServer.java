@@ -134,7 +134,7 @@ public final class HftpServer implements AutoCloseable {
         log.info(
                 "HFTP server {} started on {}:{}, serving {}, transport {}, {} threads, Java {} ({})",
                 VERSION,
-                bound.getAddress().getHostAddress(),
+                bound.getAddress().isAnyLocalAddress() ? config.address() : bound.getAddress().getHostAddress(),
                 bound.getPort(),
                 store.root(),
                 transport.cliName(),
