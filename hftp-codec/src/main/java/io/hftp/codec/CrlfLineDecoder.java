@@ -99,6 +99,9 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
                 pendingBytes(in, out);
                 return;
             }
+            // A line already past the cap is refused as such whatever ends it, as it is when its
+            // bytes arrive before its end: the answer must not depend on how reads split the stream.
+            checkCap(in, eol - start);
             if (in.getByte(eol) == LF) {
                 fail(in, new BadEolException("LF without CR at line offset " + lineOffset(eol - start)));
             }
