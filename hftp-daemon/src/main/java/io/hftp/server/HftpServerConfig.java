@@ -126,12 +126,12 @@ public final class HftpServerConfig {
         return maxPipelined;
     }
 
-    /** The write buffer's low water mark: reading resumes below it; default 32 KiB. */
+    /** The write buffer's low water mark: reading resumes below it; default 256 KiB. */
     public int writeBufferLowWaterMark() {
         return writeBufferLowWaterMark;
     }
 
-    /** The write buffer's high water mark: the server stops reading and answering above it; default 128 KiB. */
+    /** The write buffer's high water mark: the server stops reading and answering above it; default 512 KiB. */
     public int writeBufferHighWaterMark() {
         return writeBufferHighWaterMark;
     }
@@ -160,8 +160,8 @@ public final class HftpServerConfig {
         private boolean accessLog = true;
         private int pieceSize = Base64SliceInput.DEFAULT_PIECE_SIZE;
         private int maxPipelined = 64;
-        private int writeBufferLowWaterMark = 32 * 1024;
-        private int writeBufferHighWaterMark = 128 * 1024;
+        private int writeBufferLowWaterMark = 256 * 1024;
+        private int writeBufferHighWaterMark = 512 * 1024;
 
         private Builder() {}
 

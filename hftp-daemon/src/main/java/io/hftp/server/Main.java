@@ -102,6 +102,19 @@ public final class Main implements Callable<Integer> {
             description = "File bytes read and base64-encoded per piece of a slice (default: ${DEFAULT-VALUE}).")
     int pieceSize;
 
+    @Option(
+            names = "--write-buffer-high",
+            defaultValue = "524288",
+            description =
+                    "Bytes queued for a client above which the server stops answering and reading it (default: ${DEFAULT-VALUE}).")
+    int writeBufferHigh;
+
+    @Option(
+            names = "--write-buffer-low",
+            defaultValue = "262144",
+            description = "Bytes queued for a client below which it is served again (default: ${DEFAULT-VALUE}).")
+    int writeBufferLow;
+
     @Option(names = "--no-access-log", description = "Do not log a line per request.")
     boolean noAccessLog;
 
@@ -153,6 +166,7 @@ public final class Main implements Callable<Integer> {
                 .maxPipelined(maxPipelined)
                 .shutdownGrace(Duration.ofSeconds(shutdownGrace))
                 .pieceSize(pieceSize)
+                .writeBufferWaterMarks(writeBufferLow, writeBufferHigh)
                 .accessLog(!noAccessLog)
                 .build();
     }

@@ -41,6 +41,8 @@ class MainTest {
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(c.maxConnections()).isEqualTo(10_000);
         assertThat(c.accessLog()).isTrue();
+        assertThat(c.writeBufferHighWaterMark()).isEqualTo(512 * 1024);
+        assertThat(c.writeBufferLowWaterMark()).isEqualTo(256 * 1024);
     }
 
     @Test
@@ -72,6 +74,10 @@ class MainTest {
                         "2",
                         "--piece-size",
                         "3072",
+                        "--write-buffer-high",
+                        "65536",
+                        "--write-buffer-low",
+                        "1024",
                         "--no-access-log");
         HftpServerConfig c = main.config();
         assertThat(c.address()).isEqualTo("127.0.0.1");
@@ -86,6 +92,8 @@ class MainTest {
         assertThat(c.maxPipelined()).isEqualTo(9);
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.pieceSize()).isEqualTo(3072);
+        assertThat(c.writeBufferHighWaterMark()).isEqualTo(65536);
+        assertThat(c.writeBufferLowWaterMark()).isEqualTo(1024);
         assertThat(c.accessLog()).isFalse();
     }
 
