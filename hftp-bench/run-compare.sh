@@ -17,6 +17,7 @@
 #   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 conns-1k conns-10k"   a subset to run
 #   SERVERS="ref sender daemon"        a subset of servers
 #   SERVER_JAVA_OPTS, LOAD_JAVA_OPTS   extra JVM options for the Java servers / the generator
+#   DAEMON_JAVA_OPTS=-Xmx512m          JVM options of the daemon only (default: the launcher's)
 #   LOAD_THREADS=1                     event loop threads of the load generator
 #   CONNECT_DEADLINE=20                seconds to open the connections; those not open by then are
 #                                      left out (the table shows how many were)
@@ -114,7 +115,7 @@ start_server() {
     case "$name" in
         ref) cmd=(python3 "$ref_server" -a 127.0.0.1 -p "$port" -d "$data") ;;
         sender) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} -jar "$bench_jar" sender -a 127.0.0.1 -p "$port" -d "$data") ;;
-        daemon) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data" \
+        daemon) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data" \
             --no-access-log) ;;
     esac
     local t0 deadline
