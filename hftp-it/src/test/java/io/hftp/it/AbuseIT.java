@@ -132,6 +132,10 @@ class AbuseIT {
                     .as("bytes the client got through before the server closed")
                     .isGreaterThan(cap);
             bystander.finish();
+            System.out.printf(
+                    "endless line (%s): %,d bytes against a %,d-byte cap, refused; Netty direct memory %,d before,"
+                            + " peak %,d%n",
+                    server.server().transport().cliName(), sent, cap, directBefore, bystander.maxDirectMemory());
             // The server holds at most a line limit of the request at a time, never the line.
             assertThat(bystander.maxDirectMemory() - directBefore)
                     .as("direct memory the server took on")
