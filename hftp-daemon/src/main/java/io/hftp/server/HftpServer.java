@@ -228,8 +228,10 @@ public final class HftpServer implements AutoCloseable {
             log.info("shutdown grace period over: closing {} connections", children.size());
             children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        // Directory reads still queued hand their result back to an event loop: stop them first,
+        // while the loops can still take it (and drop it, the connection being closed).
         blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         log.info("HFTP server stopped");
     }
 
