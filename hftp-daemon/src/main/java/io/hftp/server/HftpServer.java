@@ -16,7 +16,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -172,7 +171,7 @@ public final class HftpServer implements AutoCloseable {
         children.add(ch);
         long idle = config.idleTimeout().toMillis();
         if (idle > 0) {
-            ch.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS));
+            ch.pipeline().addLast("idle", new IdleTimeoutHandler(idle, TimeUnit.MILLISECONDS));
         }
         ch.pipeline().addLast("codec", codec);
         ch.pipeline().addLast("commands", new CommandHandler(store, blocking, config, stats));
