@@ -228,11 +228,13 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
         final HftpRequest.GetSlice request = (HftpRequest.GetSlice) current;
         final int start = in.readerIndex();
         final int end = in.writerIndex();
-        final int cr = in.forEachByte(start, end - start, ByteProcessor.FIND_CRLF);
-        if (cr >= 0 && in.getByte(cr) == '\n') {
+        // ByteBuf.indexOf searches a word at a time; a byte-by-byte processor was half the
+        // client's time on a large slice.
+        final int cr = in.indexOf(start, end, (byte) '\r');
+        final int textEnd = cr < 0 ? end : cr;
+        if (in.indexOf(start, textEnd, (byte) '\n') >= 0) {
             throw new HftpProtocolException("LF without CR in a slice body");
         }
-        final int textEnd = cr < 0 ? end : cr;
         final boolean complete = cr >= 0 && cr + 1 < end;
         if (complete && in.getByte(cr + 1) != '\n') {
             throw new HftpProtocolException("CR not followed by LF in a slice body");
