@@ -240,8 +240,9 @@ public final class HftpServer implements AutoCloseable {
             return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
         }
         String m = e.getMessage();
-        if (m != null && m.startsWith("bind(..) failed: ")) {
-            m = m.substring("bind(..) failed: ".length());
+        if (m != null && m.startsWith("bind(") && m.contains(": ")) {
+            // Native transports say "bind(..) failed: ..." or "bind(..) failed with error(-98): ...".
+            m = m.substring(m.lastIndexOf(": ") + 2);
         }
         return m != null ? m : e.getClass().getSimpleName();
     }
