@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code 127.0.0.1}, port 0: the port is read from its first line, {@code Serving DIR on
  * ADDR:PORT.}. Its output is drained for as long as it runs, so its tracebacks never block it.
  */
-final class ReferenceServer implements AutoCloseable {
+public final class ReferenceServer implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile("Serving .* on (.+):(\\d+)\\.");
 
     private final Process process;
@@ -32,7 +32,7 @@ final class ReferenceServer implements AutoCloseable {
     }
 
     /** Starts the reference server on {@code dir}; skips the test where the script is not available. */
-    static ReferenceServer start(Path dir) throws IOException, InterruptedException {
+    public static ReferenceServer start(Path dir) throws IOException, InterruptedException {
         String script = System.getProperty("hftp.referenceServer");
         assumeTrue(script != null && Files.isRegularFile(Path.of(script)), "reference server script not available");
         Process p = new ProcessBuilder("python3", script, "-a", "127.0.0.1", "-p", "0", "-d", dir.toString())
@@ -62,15 +62,26 @@ final class ReferenceServer implements AutoCloseable {
         return new ReferenceServer(p, new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2))));
     }
 
-    InetSocketAddress address() {
+    /** The address it listens on. */
+    public InetSocketAddress address() {
         return address;
     }
 
+    /** The port it listens on. */
+    public int port() {
+        return address.getPort();
+    }
+
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 }
