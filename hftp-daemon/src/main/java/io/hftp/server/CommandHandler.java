@@ -112,10 +112,10 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            drain();
-            flushIfNeeded();
+            drain(); // flushes and updates reading itself
+        } else {
+            updateAutoRead();
         }
-        updateAutoRead();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -199,7 +199,13 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             try {
                 long size = store.size(name);
                 write(new HftpResponse.Metadata(size));
-                logAccess(request, HftpStatus.OK, HftpStatus.OK.lineLength() + digits(size) + 2, start);
+                if (accessLog) {
+                    logAccess(
+                            request,
+                            HftpStatus.OK,
+                            HftpStatus.OK.lineLength() + Long.toString(size).length() + 2,
+                            start);
+                }
             } catch (FileStore.NotFoundException e) {
                 status(request, HftpStatus.FILE_NOT_FOUND, start);
             }
@@ -347,14 +353,5 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             return command == null ? "-" : command + " ...";
         }
         return request.toString();
-    }
-
-    private static int digits(long v) {
-        int d = 1;
-        while (v >= 10) {
-            v /= 10;
-            d++;
-        }
-        return d;
     }
 }

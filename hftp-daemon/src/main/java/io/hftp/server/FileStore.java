@@ -74,12 +74,7 @@ public final class FileStore {
 
     private boolean visible(String name) {
         try {
-            Located f = locate(name);
-            if (!Files.isReadable(f.path)) {
-                log.warn("not serving {}: no permission to read it", name);
-                return false;
-            }
-            return true;
+            return readable(locate(name), name);
         } catch (NotFoundException e) {
             return false;
         }
@@ -92,8 +87,7 @@ public final class FileStore {
      */
     public long size(String name) throws NotFoundException {
         Located f = locate(name);
-        if (!Files.isReadable(f.path)) {
-            log.warn("not serving {}: no permission to read it", name);
+        if (!readable(f, name)) {
             throw new NotFoundException(name);
         }
         return f.attrs.size();
@@ -155,6 +149,15 @@ public final class FileStore {
             // Missing, ENAMETOOLONG, ELOOP, EACCES on the way: no such file as far as a client can tell.
             throw new NotFoundException(name);
         }
+    }
+
+    /** Whether the server may read the file; a file it may not is logged, as the protocol asks. */
+    private static boolean readable(Located f, String name) {
+        if (Files.isReadable(f.path)) {
+            return true;
+        }
+        log.warn("not serving {}: no permission to read it", name);
+        return false;
     }
 
     private static final class Located {
