@@ -240,6 +240,8 @@ class HftpClientCodecTest {
         List<HftpRequest> meta = List.of(new HftpRequest.GetMetadata("a"));
         List<HftpRequest> slice3 = List.of(new HftpRequest.GetSlice("a", 0, 3));
         List<HftpRequest> slice4 = List.of(new HftpRequest.GetSlice("a", 0, 4));
+        List<HftpRequest> slice6 = List.of(new HftpRequest.GetSlice("a", 0, 6));
+        List<HftpRequest> sliceHuge = List.of(new HftpRequest.GetSlice("a", 0, Long.MAX_VALUE));
         List<HftpRequest> listing = List.of(HftpRequest.GET_FILE_LISTING);
         String notStatus = "not an HFTP status line";
         return Stream.of(
@@ -267,6 +269,14 @@ class HftpClientCodecTest {
                 bad("text not a multiple of 4", slice3, "0 OK\r\nQUJ\r\n", "not a multiple of 4"),
                 bad("text after padding", slice4, "0 OK\r\nQQ==QUJD\r\n", "after the padding", "invalid base64"),
                 bad("bare LF in a body", slice3, "0 OK\r\nQUJD\n", "LF without CR in a slice body"),
+                bad(
+                        "padding in a last group that should be whole",
+                        slice3,
+                        "0 OK\r\nQUI=\r\n",
+                        "shorter than the 3 bytes"),
+                bad("CR ending a group of four", slice6, "0 OK\r\nQUJ\rx", "CR not followed by LF in a slice body"),
+                bad("CR LF ending a group of four", slice6, "0 OK\r\nQUJ\r\n", "not a multiple of 4"),
+                bad("body of a size past what text can hold", sliceHuge, "0 OK\r\nQUJD\r\n", "shorter than"),
                 bad("stray CR in a body", slice3, "0 OK\r\nQUJD\rQ\r\n", "CR not followed by LF in a slice body"),
                 bad("reply to no request", List.of(), "0 OK\r\n", "to no request"),
                 bad("one reply too many", meta, "202 FILE NOT FOUND\r\n202 FILE NOT FOUND\r\n", "to no request"),
@@ -311,16 +321,49 @@ class HftpClientCodecTest {
     }
 
     @Test
-    void textAfterPaddingInALaterReadIsNamedAsSuch() {
+    void paddingBeforeTheEndOfABodyFailsAsSoonAsItArrives() {
+        // Four bytes take eight characters: a padded first group cannot be followed by a valid rest.
         EmbeddedChannel ch = client(new HftpRequest.GetSlice("a", 0, 4));
-        ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\nQQ==")));
-        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(bytes("QUJD\r\n"))))
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\nQQ=="))))
                 .isInstanceOf(HftpProtocolException.class)
-                .hasMessageContaining("base64 text after the padding");
-        // The byte before the padding was delivered; the slice never completes.
-        Object chunk = ch.readInbound();
-        assertThat(TestBytes.drain((HftpReply.SliceChunk) chunk)).containsExactly('A');
+                .hasMessageContaining("padding before its end");
+        assertThat((Object) ch.readInbound()).isNull();
         assertFalse(ch.finish());
+    }
+
+    static Stream<Arguments> faultsPastTheFirstBlock() {
+        int size = 6 * 8192;
+        String good = Base64.getEncoder().encodeToString(TestBytes.randomBytes(3L, size));
+        return Stream.of(
+                Arguments.of("padding ending the first block", good.substring(0, 8190) + "==" + good.substring(8192)),
+                Arguments.of(
+                        "a bad character in the third block", good.substring(0, 20000) + "*" + good.substring(20001)),
+                Arguments.of("a bad character in the last group", good.substring(0, good.length() - 1) + "*"));
+    }
+
+    @ParameterizedTest(name = "{0} (pieces of {2})")
+    @MethodSource("faultsPastTheFirstBlockInSplits")
+    void faultsPastTheFirstBlockAreFound(String what, String text, int piece) {
+        EmbeddedChannel ch = client(new HftpRequest.GetSlice("a", 0, 6 * 8192));
+        assertThatThrownBy(() -> Splits.feed(ch, bytes("0 OK\r\n" + text + "\r\n"), piece))
+                .as(what)
+                .isInstanceOf(HftpProtocolException.class)
+                .hasMessageContaining("invalid base64");
+        long delivered = 0;
+        for (Object m; (m = ch.readInbound()) != null; ) {
+            HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+            assertThat(chunk.isLast()).isFalse();
+            delivered += chunk.content().readableBytes();
+            chunk.release();
+        }
+        assertThat(delivered).isLessThan(6 * 8192);
+        assertFalse(ch.finish());
+    }
+
+    static Stream<Arguments> faultsPastTheFirstBlockInSplits() {
+        return faultsPastTheFirstBlock()
+                .flatMap(a -> IntStream.of(1000, 8192, 65536, 1 << 20)
+                        .mapToObj(p -> Arguments.of(a.get()[0], a.get()[1], p)));
     }
 
     /** Exposes how many bytes the decoder holds between reads. */
