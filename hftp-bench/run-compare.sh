@@ -59,7 +59,7 @@ log() { echo "[$(date +%T)] $*" >&2; }
 
 # ---------------------------------------------------------------------------------------------
 # Build the benchmark jar when missing or older than its sources.
-if [ ! -f "$bench_jar" ] || [ -n "$(find "$root/pom.xml" "$root/hftp-codec/src/main" "$root/hftp-bench/pom.xml" \
+if [ ! -f "$bench_jar" ] || [ -n "$(find "$root/pom.xml" "$root/hftp-codec/src/main" "$root/hftp-client/src/main" "$root/hftp-bench/pom.xml" \
         "$root/hftp-bench/src/main" -newer "$bench_jar" -print -quit 2>/dev/null)" ]; then
     log "building $bench_jar"
     (cd "$root" && JAVA_HOME="${JAVA_HOME:-}" mvn -q -B -ntp -pl hftp-bench -am -DskipTests \

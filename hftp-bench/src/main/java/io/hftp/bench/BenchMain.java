@@ -1,7 +1,10 @@
 package io.hftp.bench;
 
+import io.hftp.bench.download.DownloadBench;
 import io.hftp.bench.load.LoadGenerator;
 import io.hftp.bench.sender.MinimalSender;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -12,6 +15,7 @@ import java.util.Arrays;
  * java -jar hftp-bench.jar jmh [JMH options]      micro-benchmarks of the codec
  * java -jar hftp-bench.jar load MODE [options]    load generator (rate, bulk, conns)
  * java -jar hftp-bench.jar sender [options]       the minimal blocking slice server
+ * java -jar hftp-bench.jar download [options]     warm downloads with the client library
  * </pre>
  */
 public final class BenchMain {
@@ -34,6 +38,12 @@ public final class BenchMain {
             case "sender":
                 MinimalSender.main(rest);
                 break;
+            case "download":
+                System.exit(DownloadBench.run(
+                        rest,
+                        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                        new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+                break;
             case "-h":
             case "--help":
             case "help":
@@ -49,6 +59,7 @@ public final class BenchMain {
     private static void usage() {
         System.err.println("usage: java -jar hftp-bench.jar jmh [JMH options]   (jmh -h for JMH's help)\n"
                 + "       java -jar hftp-bench.jar load rate|bulk|conns [options]   (load --help)\n"
-                + "       java -jar hftp-bench.jar sender [-a ADDRESS] [-p PORT] [-d DIR]");
+                + "       java -jar hftp-bench.jar sender [-a ADDRESS] [-p PORT] [-d DIR]\n"
+                + "       java -jar hftp-bench.jar download -f FILE [options]   (download --help)");
     }
 }

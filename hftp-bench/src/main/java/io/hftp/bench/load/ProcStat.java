@@ -5,14 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads a Linux process's CPU time and memory from {@code /proc}. */
-final class ProcStat {
+public final class ProcStat {
     /** USER_HZ, the unit of the CPU times in {@code /proc/PID/stat}: 100 on every Linux x86-64 kernel. */
     private static final long TICKS_PER_SECOND = 100;
 
     private ProcStat() {}
 
     /** User plus system CPU time of all the process's threads, in nanoseconds, or -1 if unknown. */
-    static long cpuNanos(long pid) {
+    public static long cpuNanos(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) may contain spaces; fields are counted after its ')'.
@@ -25,7 +25,7 @@ final class ProcStat {
     }
 
     /** A field of {@code /proc/PID/status} in KiB, such as {@code VmRSS} or {@code VmHWM}, or -1. */
-    static long statusKib(long pid, String field) {
+    public static long statusKib(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith(field + ":")) {

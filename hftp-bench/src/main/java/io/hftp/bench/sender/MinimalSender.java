@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * request line a loop that reads 48 KiB of the file, encodes it with {@link Base64#getEncoder()}
  * and writes it.
  *
- * <p>It serves {@code get_slice FILE OFFSET SIZE} and {@code quit} only; every other command is
+ * <p>It serves {@code get_slice FILE OFFSET SIZE}, {@code get_metadata FILE} (so a downloading
+ * client can be measured against it too) and {@code quit} only; every other command is
  * answered {@code 200 NO SUCH COMMAND}. It is not a conforming server (no line limit beyond 8 KiB,
  * no byte checks, no backpressure beyond the socket's): it exists to show what the bare JDK does.
  */
@@ -46,6 +47,15 @@ public final class MinimalSender implements AutoCloseable {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(address, 4096);
+    }
+
+    /** Binds {@code address} and accepts connections on a daemon thread until closed. */
+    public static MinimalSender startInBackground(InetSocketAddress address, Path root) throws IOException {
+        MinimalSender sender = new MinimalSender(address, root);
+        Thread t = new Thread(sender::serve, "sender-acceptor");
+        t.setDaemon(true);
+        t.start();
+        return sender;
     }
 
     /** The bound address (the real port when bound to port 0). */
@@ -110,6 +120,13 @@ public final class MinimalSender implements AutoCloseable {
     /** Answers one request; false when the connection must close. */
     private boolean serveSlice(String request, OutputStream out, byte[] src, byte[] dst) throws IOException {
         String[] parts = request.split(" ", -1);
+        if (parts[0].equals("get_metadata")
+                && parts.length == 2
+                && NAME.matcher(parts[1]).matches()) {
+            Path path = root.resolve(parts[1]);
+            out.write(Files.isRegularFile(path) ? status("0 OK\r\n" + Files.size(path)) : status("202 FILE NOT FOUND"));
+            return true;
+        }
         if (!parts[0].equals("get_slice")) {
             out.write(status("200 NO SUCH COMMAND"));
             return true;

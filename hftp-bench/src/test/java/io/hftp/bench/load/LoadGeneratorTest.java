@@ -32,10 +32,7 @@ class LoadGeneratorTest {
     @BeforeEach
     void start() throws IOException {
         Files.write(dir.resolve("f"), new byte[SIZE]);
-        sender = new MinimalSender(new InetSocketAddress("127.0.0.1", 0), dir);
-        Thread t = new Thread(sender::serve, "sender-acceptor");
-        t.setDaemon(true);
-        t.start();
+        sender = MinimalSender.startInBackground(new InetSocketAddress("127.0.0.1", 0), dir);
     }
 
     @AfterEach

@@ -35,10 +35,7 @@ class MinimalSenderTest {
         new SplittableRandom(11).nextBytes(data);
         Files.write(dir.resolve("data.bin"), data);
         Files.createDirectory(dir.resolve("sub"));
-        sender = new MinimalSender(new InetSocketAddress("127.0.0.1", 0), dir);
-        Thread t = new Thread(sender::serve, "sender-acceptor");
-        t.setDaemon(true);
-        t.start();
+        sender = MinimalSender.startInBackground(new InetSocketAddress("127.0.0.1", 0), dir);
     }
 
     @AfterEach
@@ -80,10 +77,17 @@ class MinimalSenderTest {
     void answersErrorsAndKeepsTheConnection() throws IOException {
         String reply = exchange("get_slice nothere 0 1\r\nget_slice data.bin 0 " + (data.length + 1) + "\r\n"
                 + "get_slice data.bin 99999999999999999999 1\r\nget_slice ../x 0 1\r\nget_slice data.bin 0\r\n"
-                + "get_slice sub 0 0\r\nget_metadata data.bin\r\nquit\r\n");
+                + "get_slice sub 0 0\r\nget_file_listing\r\nquit\r\n");
         assertThat(reply)
                 .isEqualTo("202 FILE NOT FOUND\r\n203 OFFSET EXCEEDS FILE SIZE\r\n203 OFFSET EXCEEDS FILE SIZE\r\n"
                         + "201 INVALID ARGUMENTS FOR COMMAND\r\n201 INVALID ARGUMENTS FOR COMMAND\r\n"
                         + "202 FILE NOT FOUND\r\n200 NO SUCH COMMAND\r\n0 OK\r\n");
+    }
+
+    @Test
+    void answersMetadataSoADownloaderCanRun() throws IOException {
+        String reply = exchange("get_metadata data.bin\r\nget_metadata nothere\r\nget_metadata sub\r\nquit\r\n");
+        assertThat(reply)
+                .isEqualTo("0 OK\r\n" + data.length + "\r\n202 FILE NOT FOUND\r\n202 FILE NOT FOUND\r\n0 OK\r\n");
     }
 }
