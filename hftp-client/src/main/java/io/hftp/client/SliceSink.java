@@ -17,6 +17,8 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface SliceSink {
+    /** The largest scratch array {@link #of(OutputStream)} keeps. */
+    int SCRATCH_BYTES = 64 * 1024;
 
     /**
      * Consumes all remaining bytes of {@code data}. The buffer is only valid during the call.
@@ -35,17 +37,28 @@ public interface SliceSink {
         };
     }
 
-    /** A sink that writes to {@code out} (neither flushed nor closed afterwards). */
+    /**
+     * A sink that writes to {@code out} (neither flushed nor closed afterwards). Slice bytes arrive
+     * in direct buffers, so they are copied through one scratch array of at most {@value
+     * #SCRATCH_BYTES} bytes, kept for the sink's life.
+     */
     static SliceSink of(OutputStream out) {
         Objects.requireNonNull(out, "out");
+        byte[][] scratch = {null};
         return data -> {
             if (data.hasArray()) {
                 out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
                 data.position(data.limit());
-            } else {
-                byte[] copy = new byte[data.remaining()];
-                data.get(copy);
-                out.write(copy);
+                return;
+            }
+            byte[] buf = scratch[0];
+            if (buf == null || buf.length < Math.min(data.remaining(), SCRATCH_BYTES)) {
+                buf = scratch[0] = new byte[Math.min(data.remaining(), SCRATCH_BYTES)];
+            }
+            while (data.hasRemaining()) {
+                int n = Math.min(buf.length, data.remaining());
+                data.get(buf, 0, n);
+                out.write(buf, 0, n);
             }
         };
     }
