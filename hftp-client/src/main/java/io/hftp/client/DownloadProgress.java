@@ -5,7 +5,9 @@ package io.hftp.client;
  *
  * @param name the file being downloaded
  * @param size the file's size in bytes
- * @param done the bytes downloaded so far, including those kept from an earlier run
+ * @param done the bytes downloaded so far, including those kept from an earlier run; it goes back
+ *     by the bytes of a slice that starts over after its connection was lost, and never exceeds
+ *     {@code size}
  * @param resumed the bytes kept from an earlier run when the download started
  * @param elapsedNanos the time since the download started
  */

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param size its size in bytes
  * @param fetched the bytes fetched in this run
  * @param resumed the bytes kept from an earlier, interrupted run
- * @param connections the connections used
+ * @param connections the connections downloaded over at once (replacements of lost ones not counted)
  * @param elapsedNanos the time the download took
  */
 public record DownloadResult(Path target, long size, long fetched, long resumed, int connections, long elapsedNanos) {

@@ -195,6 +195,14 @@ public final class HftpClient implements AutoCloseable {
         shutdown(ownedGroup);
     }
 
+    /**
+     * Starts closing the connection and returns at once, so any thread may call it, an event loop
+     * thread included; as {@link #close()} otherwise.
+     */
+    void closeWithoutWaiting() {
+        channel.close().addListener(f -> shutdown(ownedGroup));
+    }
+
     private <T> CompletableFuture<T> send(HftpRequest request, SliceSink sink) {
         return send(channel, request, sink);
     }

@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the file's size on the server changed in between, which fails (start over without resume). A
  * file that changes size during a download fails it too.
  *
+ * <p>A download rides out lost connections: when a connection closes, breaks the protocol, times
+ * out or is answered with a status that ends it (1xx), its slices are fetched again and a new
+ * connection takes its place. After {@link Builder#retries(int) retries} lost connections (by
+ * default {@value #RETRIES_PER_CONNECTION} per connection) the next one fails the download, as
+ * does losing every connection when none can be made in their place; the part file and its
+ * progress record then stay for a resumed run.
+ *
  * <pre>{@code
  * DownloadResult result = HftpDownloader.builder("127.0.0.1", 19500)
  *         .connections(4)
@@ -49,6 +59,9 @@ public final class HftpDownloader {
 
     /** The default slice size: large enough to amortise a request, small enough to resume cheaply. */
     public static final long DEFAULT_SLICE_SIZE = 4L << 20;
+
+    /** Lost connections a download replaces, per connection, unless {@link Builder#retries(int)} says otherwise. */
+    public static final int RETRIES_PER_CONNECTION = 3;
 
     /** Slices requested ahead on each connection, so a server never waits for the next request. */
     private static final int DEPTH = 2;
@@ -67,6 +80,7 @@ public final class HftpDownloader {
     private final HftpClientOptions options;
     private final int connections;
     private final long sliceSize;
+    private final int retries;
     private final boolean resume;
     private final Listener listener;
     private final long progressIntervalMillis;
@@ -77,6 +91,7 @@ public final class HftpDownloader {
         this.options = b.options;
         this.connections = b.connections;
         this.sliceSize = b.sliceSize;
+        this.retries = b.retries < 0 ? RETRIES_PER_CONNECTION * b.connections : b.retries;
         this.resume = b.resume;
         this.listener = b.listener;
         this.progressIntervalMillis = b.progressIntervalMillis;
@@ -103,8 +118,10 @@ public final class HftpDownloader {
      *
      * @throws HftpStatusException if the server refuses a request (for example {@code FILE NOT
      *     FOUND}); nothing is written then
-     * @throws HftpConnectionException if a connection cannot be made or fails; the part file and its
-     *     progress record stay for a resumed run
+     * @throws HftpConnectionException if the first connection cannot be made or fails, if more
+     *     connections fail than {@link Builder#retries(int) retries} allows, or if every connection
+     *     is lost and none can be made in their place; the part file and its progress record stay
+     *     for a resumed run
      * @throws HftpDownloadException if the file changed size on the server, or cannot be resumed
      * @throws InterruptedIOException if the calling thread is interrupted
      * @throws IOException if the target cannot be written
@@ -135,14 +152,29 @@ public final class HftpDownloader {
         private final Path part;
         private final Path progress;
         private final HftpClientOptions runOptions;
-        private final List<HftpClient> clients = new ArrayList<>();
         private final long start = System.nanoTime();
 
-        private final Queue<long[]> todo = new ConcurrentLinkedQueue<>();
         private final Queue<long[]> completed = new ConcurrentLinkedQueue<>();
+        /** Bytes resumed, of complete slices and of slices in flight; a slice that starts over takes its back. */
         private final AtomicLong received = new AtomicLong();
+
         private final AtomicInteger remaining = new AtomicInteger();
         private final CompletableFuture<Void> finished = new CompletableFuture<>();
+
+        /** Guards the fields below it and each {@link Connection}'s state. */
+        private final Object lock = new Object();
+        /** Slices not yet requested, or put back after their connection failed. */
+        private final Deque<long[]> todo = new ArrayDeque<>();
+        /** Every connection made, lost ones too, to close at the end. */
+        private final List<Connection> made = new ArrayList<>();
+        /** Connections made and not lost. */
+        private int live;
+        /** Replacements being connected. */
+        private int connecting;
+        /** Connections lost so far. */
+        private int failures;
+        /** Set once the download is over: no connection is added after it. */
+        private boolean stopped;
 
         private long size;
         private RangeSet done = new RangeSet();
@@ -158,41 +190,35 @@ public final class HftpDownloader {
 
         DownloadResult execute() throws IOException {
             try {
-                HftpClient first = BlockingHftpClient.await(HftpClient.connect(host, port, runOptions));
-                clients.add(first);
-                size = BlockingHftpClient.await(first.size(name));
+                Connection first = adopt(BlockingHftpClient.await(HftpClient.connect(host, port, runOptions)));
+                size = BlockingHftpClient.await(first.client.size(name));
                 openPart();
                 long resumed = done.total();
                 received.set(resumed);
                 List<long[]> slices = done.missing(size, sliceSize);
-                todo.addAll(slices);
+                synchronized (lock) {
+                    todo.addAll(slices);
+                }
                 remaining.set(slices.size());
                 int wanted = Math.max(1, Math.min(connections, slices.size()));
                 connectMore(wanted - 1);
                 if (slices.isEmpty()) {
                     finished.complete(null);
                 }
-                for (HftpClient client : clients) {
-                    for (int i = 0; i < DEPTH; i++) {
-                        next(client);
-                    }
-                }
+                fillAll();
                 waitForSlices(resumed);
-                long sizeNow = BlockingHftpClient.await(first.size(name));
+                long sizeNow = sizeNow();
                 if (sizeNow != size) {
                     throw changed("its size changed from " + size + " to " + sizeNow + " bytes during the download");
                 }
                 finish();
                 report(resumed);
-                return new DownloadResult(
-                        target, size, size - resumed, resumed, clients.size(), System.nanoTime() - start);
+                return new DownloadResult(target, size, size - resumed, resumed, wanted, System.nanoTime() - start);
             } catch (IOException | RuntimeException | Error e) {
                 abort(e);
                 throw e;
             } finally {
-                for (HftpClient client : clients) {
-                    client.close();
-                }
+                closeAll();
             }
         }
 
@@ -242,7 +268,7 @@ public final class HftpDownloader {
             IOException failure = null;
             for (CompletableFuture<HftpClient> c : connecting) {
                 try {
-                    clients.add(BlockingHftpClient.await(c));
+                    adopt(BlockingHftpClient.await(c));
                 } catch (IOException e) {
                     // Keep collecting, so every connection that was made gets closed.
                     failure = failure == null ? e : failure;
@@ -253,30 +279,179 @@ public final class HftpDownloader {
             }
         }
 
-        /** Requests the next missing slice on {@code client}; runs on any thread. */
-        private void next(HftpClient client) {
-            long[] slice = todo.poll();
-            if (slice == null || finished.isDone()) {
-                return;
+        /** Takes a connection made on the downloading thread into the download. */
+        private Connection adopt(HftpClient client) {
+            Connection c = new Connection(client);
+            synchronized (lock) {
+                made.add(c);
+                live++;
             }
+            return c;
+        }
+
+        private void fillAll() {
+            List<Connection> all;
+            synchronized (lock) {
+                all = new ArrayList<>(made);
+            }
+            for (Connection c : all) {
+                fill(c);
+            }
+        }
+
+        /** Requests missing slices on {@code c} until {@link #DEPTH} are on their way; runs on any thread. */
+        private void fill(Connection c) {
+            List<long[]> picked = new ArrayList<>(DEPTH);
+            synchronized (lock) {
+                while (!c.lost && c.inFlight < DEPTH && !todo.isEmpty() && !finished.isDone()) {
+                    picked.add(todo.poll());
+                    c.inFlight++;
+                }
+            }
+            // Sent outside the lock: a request on a closed connection fails, and runs its callback, at once.
+            for (long[] slice : picked) {
+                fetch(c, slice);
+            }
+        }
+
+        private void fetch(Connection c, long[] slice) {
             SliceSink sink = SliceSink.at(file, slice[0]);
-            client.slice(name, slice[0], slice[1], data -> {
+            AtomicLong written = new AtomicLong();
+            c.client
+                    .slice(name, slice[0], slice[1], data -> {
                         int n = data.remaining();
                         sink.write(data);
+                        written.addAndGet(n);
                         received.addAndGet(n);
                     })
-                    .whenComplete((written, failure) -> {
-                        if (failure != null) {
-                            finished.completeExceptionally(failure);
-                            return;
-                        }
-                        completed.add(slice);
-                        if (remaining.decrementAndGet() == 0) {
-                            finished.complete(null);
+                    .whenComplete((all, failure) -> {
+                        if (failure == null) {
+                            sliceDone(c, slice);
                         } else {
-                            next(client);
+                            sliceFailed(c, slice, written.get(), failure);
                         }
                     });
+        }
+
+        private void sliceDone(Connection c, long[] slice) {
+            completed.add(slice);
+            synchronized (lock) {
+                c.inFlight--;
+            }
+            if (remaining.decrementAndGet() == 0) {
+                finished.complete(null);
+            } else {
+                fill(c);
+            }
+        }
+
+        /**
+         * Puts a slice whose connection failed back to be fetched again (its bytes already written
+         * are simply written again) and replaces the connection; fails the download otherwise.
+         */
+        private void sliceFailed(Connection c, long[] slice, long written, Throwable failure) {
+            // Progress counts only bytes that stay: the slice starts over.
+            received.addAndGet(-written);
+            if (!isConnectionFailure(failure)) {
+                finished.completeExceptionally(failure);
+                return;
+            }
+            boolean newlyLost = false;
+            boolean giveUp = false;
+            synchronized (lock) {
+                c.inFlight--;
+                todo.addFirst(slice);
+                // A lost connection fails all its slices at once: count and replace it only once.
+                if (!c.lost && !finished.isDone()) {
+                    newlyLost = true;
+                    giveUp = !lose(c);
+                    connecting += giveUp ? 0 : 1;
+                }
+            }
+            if (giveUp) {
+                finished.completeExceptionally(failure);
+                return;
+            }
+            if (newlyLost) {
+                c.client.closeWithoutWaiting();
+                // Chained, never awaited: this runs on an event loop.
+                HftpClient.connect(host, port, runOptions).whenComplete(this::replaced);
+            }
+            // The connections still up may be idle: they take the slice if they get to it first.
+            fillAll();
+        }
+
+        /**
+         * Marks {@code c}, not yet lost, lost and counts it; false when that is one failure more than
+         * the download rides out. Called with the lock held.
+         */
+        private boolean lose(Connection c) {
+            c.lost = true;
+            live--;
+            return ++failures <= retries;
+        }
+
+        private void replaced(HftpClient client, Throwable failure) {
+            if (failure != null) {
+                boolean none;
+                synchronized (lock) {
+                    connecting--;
+                    none = live == 0 && connecting == 0;
+                }
+                // Going on with the connections left, if any; the server may just refuse more.
+                if (none) {
+                    finished.completeExceptionally(failure);
+                }
+                return;
+            }
+            Connection c = new Connection(client);
+            boolean keep;
+            synchronized (lock) {
+                connecting--;
+                keep = !stopped && !finished.isDone();
+                if (keep) {
+                    made.add(c);
+                    live++;
+                }
+            }
+            if (keep) {
+                fill(c);
+            } else {
+                client.closeWithoutWaiting();
+            }
+        }
+
+        /**
+         * Asks the file's size again, on a connection still up or a new one if none is, riding out
+         * lost connections within the same bound as the slices.
+         */
+        private long sizeNow() throws IOException {
+            for (; ; ) {
+                Connection c = null;
+                synchronized (lock) {
+                    for (Connection m : made) {
+                        if (!m.lost && m.client.isOpen()) {
+                            c = m;
+                            break;
+                        }
+                    }
+                }
+                if (c == null) {
+                    c = adopt(BlockingHftpClient.await(HftpClient.connect(host, port, runOptions)));
+                }
+                try {
+                    return BlockingHftpClient.await(c.client.size(name));
+                } catch (IOException e) {
+                    boolean again;
+                    synchronized (lock) {
+                        again = isConnectionFailure(e) && lose(c);
+                    }
+                    if (!again) {
+                        throw e;
+                    }
+                    c.client.close();
+                }
+            }
         }
 
         private void waitForSlices(long resumed) throws IOException {
@@ -361,12 +536,22 @@ public final class HftpDownloader {
             }
         }
 
+        /** Closes every connection made; a replacement that connects after this closes itself. */
+        private void closeAll() {
+            List<Connection> all;
+            synchronized (lock) {
+                stopped = true;
+                all = new ArrayList<>(made);
+            }
+            for (Connection c : all) {
+                c.client.close();
+            }
+        }
+
         /** Stops every transfer, then keeps what is complete for a resumed run, or nothing if useless. */
         private void abort(Throwable failure) {
             finished.completeExceptionally(failure);
-            for (HftpClient client : clients) {
-                client.close();
-            }
+            closeAll();
             if (file == null) {
                 return;
             }
@@ -393,6 +578,30 @@ public final class HftpDownloader {
         }
     }
 
+    /**
+     * Whether a slice failed because its connection did: the connection closed, broke the protocol
+     * or timed out, or the server answered a status that ends the connection (1xx).
+     */
+    static boolean isConnectionFailure(Throwable failure) {
+        if (failure instanceof CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        return failure instanceof HftpConnectionException
+                || failure instanceof HftpStatusException
+                        && ((HftpStatusException) failure).status().isFatal();
+    }
+
+    /** A connection of a download and the slices requested on it; its state is guarded by the run's lock. */
+    private static final class Connection {
+        final HftpClient client;
+        int inFlight;
+        boolean lost;
+
+        Connection(HftpClient client) {
+            this.client = client;
+        }
+    }
+
     /** Settings of an {@link HftpDownloader}. */
     public static final class Builder {
         private final String host;
@@ -400,6 +609,7 @@ public final class HftpDownloader {
         private HftpClientOptions options = HftpClientOptions.defaults();
         private int connections = DEFAULT_CONNECTIONS;
         private long sliceSize = DEFAULT_SLICE_SIZE;
+        private int retries = -1;
         private boolean resume;
         private Listener listener;
         private long progressIntervalMillis = 250;
@@ -433,6 +643,19 @@ public final class HftpDownloader {
                 throw new IllegalArgumentException("slice size must be at least 1: " + sliceSize);
             }
             this.sliceSize = sliceSize;
+            return this;
+        }
+
+        /**
+         * How many lost connections a download replaces before the next one fails it (default
+         * {@value HftpDownloader#RETRIES_PER_CONNECTION} times the number of connections); 0 fails
+         * it on the first.
+         */
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must not be negative: " + retries);
+            }
+            this.retries = retries;
             return this;
         }
 
