@@ -30,8 +30,6 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
     public static final int DEFAULT_PIECE_SIZE = 48 * 1024;
 
     private static final Base64.Encoder ENCODER = Base64.getEncoder();
-    private static final short CRLF = ('\r' << 8) | '\n';
-
     /** Scratch arrays of the event loop thread, reused across slices of the same piece size. */
     private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
         @Override
@@ -115,7 +113,7 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
             ended = true;
             produced += 2;
             ByteBuf crlf = allocator.ioBuffer(2);
-            crlf.writeShort(CRLF);
+            crlf.writeShort(AsciiLines.CRLF);
             return crlf;
         }
         final byte[][] scratch = SCRATCH.get();
@@ -139,7 +137,7 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
         final ByteBuf out = allocator.ioBuffer(last ? textLength + 2 : textLength);
         out.writeBytes(dst, 0, textLength);
         if (last) {
-            out.writeShort(CRLF);
+            out.writeShort(AsciiLines.CRLF);
             ended = true;
         }
         read += n;

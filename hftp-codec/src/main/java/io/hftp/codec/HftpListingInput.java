@@ -2,7 +2,6 @@ package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 import java.util.List;
@@ -17,8 +16,6 @@ import java.util.List;
 public final class HftpListingInput implements ChunkedInput<ByteBuf> {
     /** The default buffer size: 16 KiB. */
     public static final int DEFAULT_CHUNK_SIZE = 16 * 1024;
-
-    private static final short CRLF = ('\r' << 8) | '\n';
 
     private final List<String> names;
     private final int chunkSize;
@@ -70,12 +67,14 @@ public final class HftpListingInput implements ChunkedInput<ByteBuf> {
             HftpStatus.OK.writeLine(buf);
             next = 0;
         }
-        while (next < names.size() && buf.readableBytes() < chunkSize) {
-            ByteBufUtil.writeAscii(buf, names.get(next++));
-            buf.writeShort(CRLF);
+        int end = next;
+        for (int bytes = buf.readableBytes(); end < names.size() && bytes < chunkSize; end++) {
+            bytes += names.get(end).length() + 2;
         }
+        AsciiLines.writeLines(buf, names, next, end);
+        next = end;
         if (next == names.size() && buf.readableBytes() < chunkSize) {
-            buf.writeShort(CRLF);
+            buf.writeShort(AsciiLines.CRLF);
             ended = true;
         }
         produced += buf.readableBytes();

@@ -1,7 +1,6 @@
 package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -13,8 +12,6 @@ import java.util.Queue;
  * has.
  */
 public class HftpRequestEncoder extends MessageToByteEncoder<HftpRequest> {
-    private static final short CRLF = ('\r' << 8) | '\n';
-
     private final Queue<HftpRequest> sent;
 
     /** An encoder that only writes. */
@@ -37,8 +34,7 @@ public class HftpRequestEncoder extends MessageToByteEncoder<HftpRequest> {
         if (msg instanceof HftpRequest.Rejected) {
             throw new EncoderException("a rejected line cannot be sent: " + msg);
         }
-        ByteBufUtil.writeAscii(out, msg.toString());
-        out.writeShort(CRLF);
+        AsciiLines.writeLine(out, msg.toString());
         if (sent != null) {
             sent.add(msg);
         }

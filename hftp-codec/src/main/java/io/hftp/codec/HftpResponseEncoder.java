@@ -1,7 +1,6 @@
 package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -15,8 +14,6 @@ import java.util.List;
  */
 @ChannelHandler.Sharable
 public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
-    private static final short CRLF = ('\r' << 8) | '\n';
-
     /** Creates the encoder; one instance may serve any number of channels. */
     public HftpResponseEncoder() {}
 
@@ -34,7 +31,7 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             ByteBuf buf = ctx.alloc().ioBuffer(HftpStatus.OK.lineLength() + 21);
             HftpStatus.OK.writeLine(buf);
             writeDecimal(buf, size);
-            buf.writeShort(CRLF);
+            buf.writeShort(AsciiLines.CRLF);
             out.add(buf);
         } else {
             List<String> names = ((HftpResponse.Listing) msg).names();
@@ -45,11 +42,8 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             ByteBuf buf = ctx.alloc().ioBuffer(length);
             try {
                 HftpStatus.OK.writeLine(buf);
-                for (String name : names) {
-                    ByteBufUtil.writeAscii(buf, name);
-                    buf.writeShort(CRLF);
-                }
-                buf.writeShort(CRLF);
+                AsciiLines.writeLines(buf, names, 0, names.size());
+                buf.writeShort(AsciiLines.CRLF);
             } catch (RuntimeException e) {
                 buf.release();
                 throw e;
