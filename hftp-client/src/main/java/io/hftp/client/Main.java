@@ -245,6 +245,13 @@ public final class Main implements Callable<Integer> {
         long sliceSize;
 
         @Option(
+                names = "--retries",
+                paramLabel = "N",
+                description = "Lost connections to replace before giving up (default: "
+                        + HftpDownloader.RETRIES_PER_CONNECTION + " per connection).")
+        Integer retries;
+
+        @Option(
                 names = {"-r", "--resume"},
                 description = "Continue an interrupted download of the same file into the same OUTPUT.")
         boolean resume;
@@ -262,19 +269,25 @@ public final class Main implements Callable<Integer> {
             if (connections < 1) {
                 throw new IllegalArgumentException("--connections must be at least 1");
             }
+            if (retries != null && retries < 0) {
+                throw new IllegalArgumentException("--retries must not be negative");
+            }
             Path target = output == null ? Path.of(name) : output;
             if (Files.isDirectory(target)) {
                 target = target.resolve(name);
             }
             PrintWriter err = spec.commandLine().getErr();
             ProgressPrinter printer = quiet ? null : new ProgressPrinter(err, Terminal.isTerminal());
-            HftpDownloader downloader = HftpDownloader.builder(server.host, server.port)
+            HftpDownloader.Builder builder = HftpDownloader.builder(server.host, server.port)
                     .options(server.clientOptions())
                     .connections(connections)
                     .sliceSize(sliceSize)
                     .resume(resume)
-                    .listener(printer)
-                    .build();
+                    .listener(printer);
+            if (retries != null) {
+                builder.retries(retries);
+            }
+            HftpDownloader downloader = builder.build();
             Thread hook = interruptOnShutdown(Thread.currentThread());
             DownloadResult result;
             try {

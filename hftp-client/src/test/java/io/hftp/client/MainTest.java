@@ -36,7 +36,15 @@ class MainTest {
         assertThat(out.toString()).startsWith("hftp ").doesNotContain("unknown");
         assertThat(run("get", "--help")).isZero();
         assertThat(out.toString())
-                .contains("--output", "--connections", "--slice-size", "--resume", "--quiet", "--host", "--port");
+                .contains(
+                        "--output",
+                        "--connections",
+                        "--slice-size",
+                        "--retries",
+                        "--resume",
+                        "--quiet",
+                        "--host",
+                        "--port");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -58,10 +66,12 @@ class MainTest {
     void badOptionValuesAreBadUsage() {
         assertThat(run("get", "a", "--slice-size", "lots")).isEqualTo(2);
         assertThat(run("get", "a", "--connections", "0")).isEqualTo(2);
+        assertThat(run("get", "a", "--retries", "-1")).isEqualTo(2);
+        assertThat(run("get", "a", "--retries", "some")).isEqualTo(2);
         assertThat(run("stat", "a", "--port", "70000")).isEqualTo(2);
         assertThat(run("ls", "--frobnicate")).isEqualTo(2);
         assertThat(err.toString().lines())
-                .hasSize(4)
+                .hasSize(6)
                 .allSatisfy(line -> assertThat(line).startsWith("hftp: "));
     }
 

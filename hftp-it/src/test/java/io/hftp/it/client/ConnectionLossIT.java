@@ -7,14 +7,18 @@ import io.hftp.client.DownloadResult;
 import io.hftp.client.HftpClientOptions;
 import io.hftp.client.HftpConnectionException;
 import io.hftp.client.HftpDownloader;
+import io.hftp.client.Main;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Downloads from our daemon through a proxy that cuts connections in the middle of a slice: the
@@ -149,5 +154,45 @@ class ConnectionLossIT {
     void aLostConnectionThatCannotBeReplacedLeavesTheWorkToTheOthers() throws Exception {
         // Three connections accepted, then no more: the first one's replacement is refused.
         downloadsWhole(0, 3, false, 3, 3);
+    }
+
+    @Test
+    void theCommandRidesOutALostConnectionUnlessToldNotToRetry() throws IOException {
+        Path target = out.resolve("by-command.bin");
+        proxy = new CuttingProxy(server.port(), n -> n == 1 ? MID_SECOND_SLICE : -1, 0, false);
+        String[] args = {
+            "get",
+            "big.bin",
+            "--port",
+            String.valueOf(proxy.port()),
+            "-c",
+            "2",
+            "-s",
+            "1M",
+            "-o",
+            target.toString(),
+            "-q"
+        };
+        StringWriter err = new StringWriter();
+
+        CommandLine noRetry = Main.commandLine();
+        noRetry.setErr(new PrintWriter(err, true));
+        String[] once = Arrays.copyOf(args, args.length + 2);
+        once[args.length] = "--retries";
+        once[args.length + 1] = "0";
+        assertThat(noRetry.execute(once)).isEqualTo(1);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line).startsWith("hftp: ").contains("connection"));
+        assertThat(target).doesNotExist();
+
+        // Each proxy cuts only the second connection it accepts, not the one that replaces it.
+        proxy.close();
+        proxy = new CuttingProxy(server.port(), n -> n == 1 ? MID_SECOND_SLICE : -1, 0, false);
+        args[3] = String.valueOf(proxy.port());
+        CommandLine retrying = Main.commandLine();
+        retrying.setErr(new PrintWriter(new StringWriter(), true));
+        assertThat(retrying.execute(args)).isEqualTo(0);
+        assertThat(Files.mismatch(target, served.resolve("big.bin"))).isEqualTo(-1L);
     }
 }
