@@ -46,8 +46,9 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
     private State state = State.STATUS;
     private HftpRequest current;
     private List<String> names;
+    /** Bytes of the current slice not yet decoded; its text still to come is {@code textLength(sliceRemaining)}. */
     private long sliceRemaining;
-    private long textRemaining;
+
     private int scanned;
 
     HftpResponseDecoder(Queue<HftpRequest> sent, int maxLineLength) {
@@ -141,7 +142,6 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
             state = State.METADATA;
         } else if (current instanceof HftpRequest.GetSlice) {
             sliceRemaining = ((HftpRequest.GetSlice) current).size();
-            textRemaining = textLength(sliceRemaining);
             state = State.SLICE;
         } else {
             throw new HftpProtocolException("0 OK to a request that was never valid: " + current);
@@ -234,7 +234,7 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
     private boolean decodeSlice(ByteBufAllocator alloc, ByteBuf in, List<Object> out) {
         final HftpRequest.GetSlice request = (HftpRequest.GetSlice) current;
         final int start = in.readerIndex();
-        final int text = (int) Math.min(in.readableBytes(), textRemaining);
+        final int text = (int) Math.min(in.readableBytes(), textLength(sliceRemaining));
         int usable = text & ~3;
         if (usable < text) {
             // A group of four not yet whole waits for the rest, unless it already holds a line end.
@@ -250,9 +250,8 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
         if (usable > 0) {
             decoded = decodeText(alloc, in, start, usable, request);
             in.skipBytes(usable);
-            textRemaining -= usable;
         }
-        if (textRemaining == 0) {
+        if (sliceRemaining == 0) {
             final boolean complete;
             try {
                 complete = readBodyEnd(in, request);
@@ -278,7 +277,7 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
      */
     private ByteBuf decodeText(
             ByteBufAllocator alloc, ByteBuf in, int start, int length, HftpRequest.GetSlice request) {
-        final boolean last = length == textRemaining;
+        final boolean last = length == textLength(sliceRemaining);
         final Scratch scratch = SCRATCH.get();
         final ByteBuf decoded = alloc.buffer(length / 4 * 3);
         try {
@@ -335,7 +334,7 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
             if (in.getByte(cr + 1) != '\n') {
                 return new HftpProtocolException("CR not followed by LF in a slice body");
             }
-            final long textLength = textLength(request.size()) - textRemaining + (cr - in.readerIndex());
+            final long textLength = textLength(request.size()) - textLength(sliceRemaining) + (cr - in.readerIndex());
             return new HftpProtocolException(
                     (textLength & 3) != 0
                             ? "a base64 body whose length is not a multiple of 4"
