@@ -12,7 +12,7 @@
 #
 # Environment (all optional but HFTP_REF_SERVER, without which the reference server is skipped):
 #   HFTP_REF_SERVER   the reference server script, run with python3
-#   HFTP_SERVER_JAR   the daemon's jar (default hftp-daemon/target/hftp-server.jar; skipped if absent)
+#   HFTP_SERVER_JAR   the daemon's jar (default hftp-server/target/hftp-server.jar; skipped if absent)
 #   REPEATS=3 WARMUP=2 DURATION=3      repetitions, seconds of warm-up and of measurement per run
 #   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 conns-1k conns-10k"   a subset to run
 #   SERVERS="ref sender daemon"        a subset of servers
@@ -33,7 +33,7 @@ connect_deadline="${CONNECT_DEADLINE:-20}"
 scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 conns-1k conns-10k}"
 servers="${SERVERS:-ref sender daemon}"
 bench_jar="$root/hftp-bench/target/hftp-bench.jar"
-daemon_jar="${HFTP_SERVER_JAR:-$root/hftp-daemon/target/hftp-server.jar}"
+daemon_jar="${HFTP_SERVER_JAR:-$root/hftp-server/target/hftp-server.jar}"
 ref_server="${HFTP_REF_SERVER:-}"
 
 # ---------------------------------------------------------------------------------------------

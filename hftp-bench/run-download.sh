@@ -27,7 +27,7 @@ warmup_runs="${WARMUP_RUNS:-3}"
 warmup="${WARMUP:-2}"
 duration="${DURATION:-5}"
 bench_jar="$root/hftp-bench/target/hftp-bench.jar"
-daemon_jar="$root/hftp-daemon/target/hftp-server.jar"
+daemon_jar="$root/hftp-server/target/hftp-server.jar"
 client_jar="$root/hftp-client/target/hftp-client.jar"
 
 daemon_pid=""
@@ -47,10 +47,10 @@ trap 'exit 130' INT TERM
 log() { echo "[$(date +%T)] $*" >&2; }
 
 if [ ! -f "$bench_jar" ] || [ ! -f "$daemon_jar" ] || [ ! -f "$client_jar" ] || [ -n "$(find "$root/pom.xml" \
-        "$root/hftp-codec/src/main" "$root/hftp-client/src/main" "$root/hftp-daemon/src/main" "$root/hftp-bench/src/main" \
+        "$root/hftp-codec/src/main" "$root/hftp-client/src/main" "$root/hftp-server/src/main" "$root/hftp-bench/src/main" \
         -newer "$bench_jar" -print -quit 2>/dev/null)" ]; then
     log "building the jars"
-    (cd "$root" && JAVA_HOME="${JAVA_HOME:-}" mvn -q -B -ntp -pl hftp-daemon,hftp-client,hftp-bench -am -DskipTests \
+    (cd "$root" && JAVA_HOME="${JAVA_HOME:-}" mvn -q -B -ntp -pl hftp-server,hftp-client,hftp-bench -am -DskipTests \
         -Dspotless.check.skip=true package) >&2
 fi
 

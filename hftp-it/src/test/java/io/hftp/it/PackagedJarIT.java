@@ -41,7 +41,7 @@ class PackagedJarIT {
     @BeforeEach
     void jarIsBuilt() {
         assertThat(jar())
-                .as("the packaged daemon (built in hftp-daemon's package phase)")
+                .as("the packaged daemon (built in hftp-server's package phase)")
                 .isRegularFile();
     }
 
