@@ -3,7 +3,7 @@ package io.hftp.codec;
 import java.util.Objects;
 
 /**
- * A decoded HFTP request: one of the four commands, or a {@link Rejected} line that carries the
+ * A decoded HFTP request: one of the five commands, or a {@link Rejected} line that carries the
  * status the protocol answers it with. Rejections travel in-band, in order with the requests around
  * them, so that replies to pipelined requests stay in order.
  */
@@ -11,23 +11,27 @@ public sealed interface HftpRequest
         permits HftpRequest.GetFileListing,
                 HftpRequest.GetMetadata,
                 HftpRequest.GetSlice,
+                HftpRequest.Help,
                 HftpRequest.Quit,
                 HftpRequest.Rejected {
 
     /** The single {@code get_file_listing} request. */
     GetFileListing GET_FILE_LISTING = new GetFileListing();
 
+    /** The single {@code help} request. */
+    Help HELP = new Help();
+
     /** The single {@code quit} request. */
     Quit QUIT = new Quit();
 
-    /** The command word as written on the wire; for a rejected line, the known command it named, or {@code null}. */
-    String command();
+    /** The command asked for; for a rejected line, the known command it named, or {@code null}. */
+    HftpCommand command();
 
     /** {@code get_file_listing}: the names of the files served. */
     record GetFileListing() implements HftpRequest {
         @Override
-        public String command() {
-            return "get_file_listing";
+        public HftpCommand command() {
+            return HftpCommand.GET_FILE_LISTING;
         }
 
         @Override
@@ -47,8 +51,8 @@ public sealed interface HftpRequest
         }
 
         @Override
-        public String command() {
-            return "get_metadata";
+        public HftpCommand command() {
+            return HftpCommand.GET_METADATA;
         }
 
         @Override
@@ -58,21 +62,28 @@ public sealed interface HftpRequest
     }
 
     /**
-     * {@code get_slice FILENAME OFFSET SIZE}: bytes {@code [offset, offset + size)} of a file.
-     * Numbers too large for 64 bits are well-formed on the wire; they are held here as {@link
-     * Long#MAX_VALUE}, which exceeds every file, so the range check answers them as the protocol
-     * says.
+     * {@code get_slice FILENAME OFFSET SIZE [raw]}: bytes {@code [offset, offset + size)} of a file,
+     * as base64 or raw. Numbers too large for 64 bits are well-formed on the wire; they are held
+     * here as {@link Long#MAX_VALUE}, which exceeds every file, so the range check answers them as
+     * the protocol says.
      *
      * @param fileName a name of the form {@code [A-Za-z0-9._-]+}, neither {@code .} nor {@code ..}
      * @param offset the first byte, saturated at {@link Long#MAX_VALUE}
      * @param size the number of bytes, saturated at {@link Long#MAX_VALUE}
+     * @param mode how the body travels
      */
-    record GetSlice(String fileName, long offset, long size) implements HftpRequest {
+    record GetSlice(String fileName, long offset, long size, SliceMode mode) implements HftpRequest {
         public GetSlice {
             Objects.requireNonNull(fileName, "fileName");
+            Objects.requireNonNull(mode, "mode");
             if (offset < 0 || size < 0) {
                 throw new IllegalArgumentException("negative offset or size");
             }
+        }
+
+        /** A slice sent as base64, the form both editions know. */
+        public GetSlice(String fileName, long offset, long size) {
+            this(fileName, offset, size, SliceMode.BASE64);
         }
 
         /** Whether the range lies inside a file of {@code fileSize} bytes. */
@@ -81,21 +92,35 @@ public sealed interface HftpRequest
         }
 
         @Override
-        public String command() {
-            return "get_slice";
+        public HftpCommand command() {
+            return HftpCommand.GET_SLICE;
         }
 
         @Override
         public String toString() {
-            return "get_slice " + fileName + " " + offset + " " + size;
+            String s = "get_slice " + fileName + " " + offset + " " + size;
+            return mode == SliceMode.BASE64 ? s : s + " " + mode.word();
+        }
+    }
+
+    /** {@code help} (2026 edition): {@code 0 OK}, the five command words, then an empty line. */
+    record Help() implements HftpRequest {
+        @Override
+        public HftpCommand command() {
+            return HftpCommand.HELP;
+        }
+
+        @Override
+        public String toString() {
+            return "help";
         }
     }
 
     /** {@code quit}: the server answers {@code 0 OK} and closes the connection. */
     record Quit() implements HftpRequest {
         @Override
-        public String command() {
-            return "quit";
+        public HftpCommand command() {
+            return HftpCommand.QUIT;
         }
 
         @Override
@@ -109,9 +134,9 @@ public sealed interface HftpRequest
      * status ({@link HftpStatus#isFatal()}) means the server closes the connection after it.
      *
      * @param status the reply status, never {@link HftpStatus#OK}
-     * @param command the command word when it was a known one, else {@code null}
+     * @param command the command when the line named a known one, else {@code null}
      */
-    record Rejected(HftpStatus status, String command) implements HftpRequest {
+    record Rejected(HftpStatus status, HftpCommand command) implements HftpRequest {
         public Rejected {
             Objects.requireNonNull(status, "status");
             if (status == HftpStatus.OK) {

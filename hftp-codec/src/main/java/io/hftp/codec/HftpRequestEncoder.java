@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 
 /**
@@ -34,9 +35,32 @@ public class HftpRequestEncoder extends MessageToByteEncoder<HftpRequest> {
         if (msg instanceof HftpRequest.Rejected) {
             throw new EncoderException("a rejected line cannot be sent: " + msg);
         }
-        AsciiLines.writeLine(out, msg.toString());
+        encode(msg, out);
         if (sent != null) {
             sent.add(msg);
         }
+    }
+
+    /** Writes {@code request}'s line: the command word, its arguments each after one space, CRLF. */
+    static void encode(HftpRequest request, ByteBuf out) {
+        out.writeBytes(request.command().wordBytes());
+        if (request instanceof HftpRequest.GetMetadata m) {
+            writeArgument(out, m.fileName());
+        } else if (request instanceof HftpRequest.GetSlice s) {
+            writeArgument(out, s.fileName());
+            out.writeByte(' ');
+            HftpResponseEncoder.writeDecimal(out, s.offset());
+            out.writeByte(' ');
+            HftpResponseEncoder.writeDecimal(out, s.size());
+            if (s.mode().word() != null) {
+                writeArgument(out, s.mode().word());
+            }
+        }
+        out.writeShort(AsciiLines.CRLF);
+    }
+
+    private static void writeArgument(ByteBuf out, String argument) {
+        out.writeByte(' ');
+        out.writeCharSequence(argument, StandardCharsets.US_ASCII);
     }
 }

@@ -13,11 +13,10 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe; one instance serves one connection, one line after another.
  */
 final class HftpRequestParser implements ByteProcessor {
-    private static final byte[] GET_FILE_LISTING = ascii("get_file_listing");
-    private static final byte[] GET_METADATA = ascii("get_metadata");
-    private static final byte[] GET_SLICE = ascii("get_slice");
-    private static final byte[] QUIT = ascii("quit");
-    private static final int MAX_COMMAND = GET_FILE_LISTING.length;
+    private static final int MAX_COMMAND = HftpCommand.MAX_WORD_LENGTH;
+    private static final byte[] RAW = SliceMode.RAW.word().getBytes(StandardCharsets.US_ASCII);
+    /** Index of the last element told apart: elements past the mode word only count as "too many". */
+    private static final int LAST_ELEMENT = 5;
 
     private static final boolean[] NAME_CHARS = new boolean[128];
 
@@ -40,12 +39,15 @@ final class HftpRequestParser implements ByteProcessor {
     private final byte[] command = new byte[MAX_COMMAND];
     private final byte[] name;
 
-    /** Index of the element being read: 0 is the command word; it stops at 4, as no command has more. */
+    /** Index of the element being read: 0 is the command word; it stops at {@link #LAST_ELEMENT}. */
     private int element;
     /** Length of the element being read, saturated at Integer.MAX_VALUE. */
     private int length;
 
     private boolean badByte;
+    /** Whether the line holds a byte other than a space: a blank line is 101 (rule 3). */
+    private boolean notBlank;
+
     private boolean emptyElement;
     private int commandLength;
     private int nameLength;
@@ -54,6 +56,8 @@ final class HftpRequestParser implements ByteProcessor {
     private long offset;
     private boolean sizeDigits;
     private long size;
+    /** Whether the fifth element, read so far, is a prefix of {@code raw}. */
+    private boolean modeRaw;
 
     HftpRequestParser(int maxFileNameLength) {
         this.maxFileNameLength = maxFileNameLength;
@@ -72,7 +76,7 @@ final class HftpRequestParser implements ByteProcessor {
     public boolean process(byte b) {
         if (b == ' ') {
             endElement();
-            if (element < 4) {
+            if (element < LAST_ELEMENT) {
                 element++;
             }
             length = 0;
@@ -83,6 +87,7 @@ final class HftpRequestParser implements ByteProcessor {
             badByte = true;
             return false;
         }
+        notBlank = true;
         switch (element) {
             case 0:
                 if (length < MAX_COMMAND) {
@@ -108,6 +113,9 @@ final class HftpRequestParser implements ByteProcessor {
                 } else {
                     sizeDigits = false;
                 }
+                break;
+            case 4:
+                modeRaw &= length < RAW.length && RAW[length] == b;
                 break;
             default:
                 break;
@@ -143,6 +151,9 @@ final class HftpRequestParser implements ByteProcessor {
             case 3:
                 sizeDigits &= length > 0;
                 break;
+            case 4:
+                modeRaw &= length == RAW.length;
+                break;
             default:
                 break;
         }
@@ -159,40 +170,48 @@ final class HftpRequestParser implements ByteProcessor {
     }
 
     private HftpRequest judge() {
-        if (badByte) {
+        if (badByte || !notBlank) {
             return new HftpRequest.Rejected(HftpStatus.BAD_REQUEST, null);
         }
-        final int count = element + 1;
-        if (is(GET_METADATA)) {
-            if (count != 2 || emptyElement || !nameForm()) {
-                return rejected(HftpStatus.INVALID_ARGUMENTS, "get_metadata");
-            }
-            if (nameLength > maxFileNameLength) {
-                return rejected(HftpStatus.FILE_NOT_FOUND, "get_metadata");
-            }
-            return new HftpRequest.GetMetadata(name());
+        HftpCommand command = HftpCommand.of(this.command, commandLength);
+        if (command == null) {
+            return rejected(HftpStatus.NO_SUCH_COMMAND, null);
         }
-        if (is(GET_SLICE)) {
-            if (count != 4 || emptyElement || !nameForm() || !offsetDigits || !sizeDigits) {
-                return rejected(HftpStatus.INVALID_ARGUMENTS, "get_slice");
-            }
-            if (nameLength > maxFileNameLength) {
-                return rejected(HftpStatus.FILE_NOT_FOUND, "get_slice");
-            }
-            return new HftpRequest.GetSlice(name(), offset, size);
+        final int arguments = element;
+        if (!command.takes(arguments) || emptyElement) {
+            return rejected(HftpStatus.INVALID_ARGUMENTS, command);
         }
-        if (is(GET_FILE_LISTING)) {
-            return count == 1
-                    ? HftpRequest.GET_FILE_LISTING
-                    : rejected(HftpStatus.INVALID_ARGUMENTS, "get_file_listing");
+        switch (command) {
+            case GET_METADATA:
+                if (!nameForm()) {
+                    return rejected(HftpStatus.INVALID_ARGUMENTS, command);
+                }
+                if (nameLength > maxFileNameLength) {
+                    return rejected(HftpStatus.FILE_NOT_FOUND, command);
+                }
+                return new HftpRequest.GetMetadata(name());
+            case GET_SLICE:
+                // Rule 6's order: name form, number form, mode word (all 201), then existence.
+                if (!nameForm() || !offsetDigits || !sizeDigits || (arguments == 4 && !modeRaw)) {
+                    return rejected(HftpStatus.INVALID_ARGUMENTS, command);
+                }
+                if (nameLength > maxFileNameLength) {
+                    return rejected(HftpStatus.FILE_NOT_FOUND, command);
+                }
+                return new HftpRequest.GetSlice(
+                        name(), offset, size, arguments == 4 ? SliceMode.RAW : SliceMode.BASE64);
+            case GET_FILE_LISTING:
+                return HftpRequest.GET_FILE_LISTING;
+            case HELP:
+                return HftpRequest.HELP;
+            case QUIT:
+                return HftpRequest.QUIT;
+            default:
+                throw new AssertionError(command);
         }
-        if (is(QUIT)) {
-            return count == 1 ? HftpRequest.QUIT : rejected(HftpStatus.INVALID_ARGUMENTS, "quit");
-        }
-        return rejected(HftpStatus.NO_SUCH_COMMAND, null);
     }
 
-    private static HftpRequest.Rejected rejected(HftpStatus status, String command) {
+    private static HftpRequest.Rejected rejected(HftpStatus status, HftpCommand command) {
         return new HftpRequest.Rejected(status, command);
     }
 
@@ -210,22 +229,11 @@ final class HftpRequestParser implements ByteProcessor {
         return new String(name, 0, nameLength, StandardCharsets.ISO_8859_1);
     }
 
-    private boolean is(byte[] word) {
-        if (commandLength != word.length) {
-            return false;
-        }
-        for (int i = 0; i < word.length; i++) {
-            if (command[i] != word[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void reset() {
         element = 0;
         length = 0;
         badByte = false;
+        notBlank = false;
         emptyElement = false;
         commandLength = 0;
         nameLength = 0;
@@ -234,9 +242,6 @@ final class HftpRequestParser implements ByteProcessor {
         offset = 0;
         sizeDigits = true;
         size = 0;
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        modeRaw = true;
     }
 }

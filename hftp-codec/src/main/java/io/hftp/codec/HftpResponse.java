@@ -7,7 +7,16 @@ import java.util.List;
  * bare {@link HftpStatus} is a reply without a body; a slice body is a {@link Base64SliceInput}
  * written through a {@link io.netty.handler.stream.ChunkedWriteHandler}.
  */
-public sealed interface HftpResponse permits HftpResponse.Listing, HftpResponse.Metadata {
+public sealed interface HftpResponse permits HftpResponse.Help, HftpResponse.Listing, HftpResponse.Metadata {
+
+    /** The single {@code help} reply. */
+    Help HELP = new Help();
+
+    /**
+     * The reply to {@code help} (2026 edition): {@code 0 OK}, the five command words in {@link
+     * HftpCommand} order, one per line, then an empty line.
+     */
+    record Help() implements HftpResponse {}
 
     /**
      * The reply to {@code get_file_listing}: {@code 0 OK}, one line per name, then an empty line.

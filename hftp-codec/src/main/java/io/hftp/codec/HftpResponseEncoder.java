@@ -1,6 +1,7 @@
 package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -14,6 +15,9 @@ import java.util.List;
  */
 @ChannelHandler.Sharable
 public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
+    /** The whole {@code help} reply, encoded once for the process. */
+    private static final ByteBuf HELP = helpReply();
+
     /** Creates the encoder; one instance may serve any number of channels. */
     public HftpResponseEncoder() {}
 
@@ -26,6 +30,8 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
     protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
         if (msg instanceof HftpStatus) {
             out.add(((HftpStatus) msg).line());
+        } else if (msg instanceof HftpResponse.Help) {
+            out.add(HELP.duplicate());
         } else if (msg instanceof HftpResponse.Metadata) {
             long size = ((HftpResponse.Metadata) msg).size();
             ByteBuf buf = ctx.alloc().ioBuffer(HftpStatus.OK.lineLength() + 21);
@@ -50,6 +56,17 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             }
             out.add(buf);
         }
+    }
+
+    private static ByteBuf helpReply() {
+        ByteBuf buf = Unpooled.directBuffer();
+        HftpStatus.OK.writeLine(buf);
+        for (HftpCommand command : HftpCommand.values()) {
+            buf.writeBytes(command.wordBytes());
+            buf.writeShort(AsciiLines.CRLF);
+        }
+        buf.writeShort(AsciiLines.CRLF);
+        return Unpooled.unreleasableBuffer(buf.asReadOnly());
     }
 
     /** Writes {@code value} (non-negative) in decimal ASCII. */

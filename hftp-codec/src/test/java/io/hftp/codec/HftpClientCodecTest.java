@@ -129,9 +129,13 @@ class HftpClientCodecTest {
         assertThat(readAllOutboundText(ch)).isEqualTo("get_slice archivo.txt 5 20\r\n");
         ch.writeOutbound(new HftpRequest.GetSlice("a", Long.MAX_VALUE, 0));
         assertThat(readAllOutboundText(ch)).isEqualTo("get_slice a 9223372036854775807 0\r\n");
+        ch.writeOutbound(new HftpRequest.GetSlice("archivo.txt", 5, 5, SliceMode.RAW));
+        assertThat(readAllOutboundText(ch)).isEqualTo("get_slice archivo.txt 5 5 raw\r\n");
+        ch.writeOutbound(HftpRequest.HELP);
+        assertThat(readAllOutboundText(ch)).isEqualTo("help\r\n");
         ch.writeOutbound(HftpRequest.QUIT);
         assertThat(readAllOutboundText(ch)).isEqualTo("quit\r\n");
-        // Five requests sent, five replies expected: the answer to the first is a listing.
+        // Seven requests sent, seven replies expected: the answer to the first is a listing.
         ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\n\r\n")));
         assertThat(replies(ch)).containsExactly(new HftpReply.Listing(HftpRequest.GET_FILE_LISTING, List.of()));
         ch.close();

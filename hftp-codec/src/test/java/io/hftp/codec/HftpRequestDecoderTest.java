@@ -55,8 +55,12 @@ class HftpRequestDecoderTest {
         return new HftpRequest.GetSlice(name, offset, size);
     }
 
+    private static HftpRequest raw(String name, long offset, long size) {
+        return new HftpRequest.GetSlice(name, offset, size, SliceMode.RAW);
+    }
+
     private static HftpRequest rejected(HftpStatus status, String command) {
-        return new HftpRequest.Rejected(status, command);
+        return new HftpRequest.Rejected(status, HftpCommand.of(command));
     }
 
     private static HftpRequest rejected(HftpStatus status) {
@@ -70,10 +74,12 @@ class HftpRequestDecoderTest {
     /** The table: what it checks, the bytes (one char per byte), the requests decoded in order. */
     static Stream<Arguments> table() {
         return Stream.of(
-                // The four commands.
+                // The five commands.
                 rule("listing", "get_file_listing\r\n", HftpRequest.GET_FILE_LISTING),
                 rule("metadata", "get_metadata archivo.txt\r\n", meta("archivo.txt")),
                 rule("slice", "get_slice archivo.txt 5 20\r\n", slice("archivo.txt", 5, 20)),
+                rule("raw slice", "get_slice archivo.txt 5 5 raw\r\n", raw("archivo.txt", 5, 5)),
+                rule("help", "help\r\n", HftpRequest.HELP),
                 rule("quit", "quit\r\n", HftpRequest.QUIT),
                 // Rule 1: framing.
                 rule("course bad EOL: 100 then nothing", "qui\nt\n\r\n", rejected(BAD_EOL)),
@@ -92,9 +98,12 @@ class HftpRequestDecoderTest {
                 rule("bad byte beats unknown command", "verdura\u0001\r\n", rejected(BAD_REQUEST)),
                 rule("bad byte beats argument count", "quit a b \u001b\r\n", rejected(BAD_REQUEST)),
                 // Rule 3: splitting.
-                rule("empty line", "\r\n", rejected(NO_SUCH_COMMAND)),
+                rule("2026: empty line", "\r\n", rejected(BAD_REQUEST)),
+                rule("empty line ends the pipeline", "\r\nquit\r\n", rejected(BAD_REQUEST)),
                 rule("leading space", " quit\r\n", rejected(NO_SUCH_COMMAND)),
-                rule("a lone space", " \r\n", rejected(NO_SUCH_COMMAND)),
+                rule("a lone space", " \r\n", rejected(BAD_REQUEST)),
+                rule("only spaces", "     \r\n", rejected(BAD_REQUEST)),
+                rule("spaces around a word", "  x  \r\n", rejected(NO_SUCH_COMMAND)),
                 rule("trailing space", "quit \r\n", rejected(INVALID_ARGUMENTS, "quit")),
                 rule(
                         "trailing space after listing",
@@ -124,6 +133,17 @@ class HftpRequestDecoderTest {
                 rule("slice with one number", "get_slice a 1\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
                 rule("slice with three numbers", "get_slice a 1 2 3\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
                 rule("slice without arguments", "get_slice\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("help with an argument", "help x\r\n", rejected(INVALID_ARGUMENTS, "help")),
+                rule("help with a trailing space", "help \r\n", rejected(INVALID_ARGUMENTS, "help")),
+                rule("case-sensitive help", "HELP\r\n", rejected(NO_SUCH_COMMAND)),
+                rule("2026: mode rawx", "get_slice bar 0 1 rawx\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("mode RAW", "get_slice bar 0 1 RAW\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("mode base64", "get_slice bar 0 1 base64\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("mode ra", "get_slice bar 0 1 ra\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("raw then a fifth", "get_slice bar 0 1 raw x\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("raw then a space", "get_slice bar 0 1 raw \r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("many arguments", "get_slice a 1 2 raw b c d e\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule("raw in place of a number", "get_slice a 1 raw\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
                 // Rule 5: names.
                 rule("name /", "get_metadata /\r\n", rejected(INVALID_ARGUMENTS, "get_metadata")),
                 rule("name .", "get_metadata .\r\n", rejected(INVALID_ARGUMENTS, "get_metadata")),
@@ -167,6 +187,15 @@ class HftpRequestDecoderTest {
                         "get_slice " + NAME_256 + " 00 99999999999999999999\r\n",
                         rejected(FILE_NOT_FOUND, "get_slice")),
                 rule("count before name", "get_slice .. x\r\n", rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule(
+                        "long name, bad mode: mode before existence",
+                        "get_slice " + NAME_256 + " 0 1 rawx\r\n",
+                        rejected(INVALID_ARGUMENTS, "get_slice")),
+                rule(
+                        "long name, raw: 202",
+                        "get_slice " + NAME_256 + " 0 1 raw\r\n",
+                        rejected(FILE_NOT_FOUND, "get_slice")),
+                rule("raw past 64 bits", "get_slice a 0 99999999999999999999 raw\r\n", raw("a", 0, MAX)),
                 // Pipelines.
                 rule(
                         "course: two listings in one segment",
@@ -175,11 +204,12 @@ class HftpRequestDecoderTest {
                         HftpRequest.GET_FILE_LISTING),
                 rule(
                         "a mixed pipeline",
-                        "get_metadata a\r\nverdura\r\n\r\nget_slice a 0 1\r\nquit x\r\nquit\r\n",
+                        "get_metadata a\r\nverdura\r\nhelp\r\nget_slice a 0 1\r\nget_slice a 0 1 raw\r\nquit x\r\nquit\r\n",
                         meta("a"),
                         rejected(NO_SUCH_COMMAND),
-                        rejected(NO_SUCH_COMMAND),
+                        HftpRequest.HELP,
                         slice("a", 0, 1),
+                        raw("a", 0, 1),
                         rejected(INVALID_ARGUMENTS, "quit"),
                         HftpRequest.QUIT),
                 rule(

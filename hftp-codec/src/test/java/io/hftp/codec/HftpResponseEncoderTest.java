@@ -73,6 +73,14 @@ class HftpResponseEncoderTest {
     }
 
     @Test
+    void helpListsTheFiveCommandWordsInProtocolOrder() {
+        String help = "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n";
+        // A shared buffer: any number of writes gives the same bytes.
+        assertThat(encode(HftpResponse.HELP, HftpResponse.HELP)).isEqualTo(help + help);
+        assertThat(encode(HftpResponse.HELP)).isEqualTo(help);
+    }
+
+    @Test
     void emptyListing() {
         assertThat(encode(new HftpResponse.Listing(List.of()))).isEqualTo("0 OK\r\n\r\n");
     }

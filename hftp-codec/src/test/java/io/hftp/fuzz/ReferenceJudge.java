@@ -1,7 +1,9 @@
 package io.hftp.fuzz;
 
+import io.hftp.codec.HftpCommand;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,6 +55,10 @@ public final class ReferenceJudge {
                 return new HftpRequest.Rejected(HftpStatus.BAD_REQUEST, null);
             }
         }
+        if (line.isBlank()) {
+            // Rule 3 (2026 edition): an empty line or one of only spaces is 101.
+            return new HftpRequest.Rejected(HftpStatus.BAD_REQUEST, null);
+        }
         String[] elements = line.split(" ", -1);
         String command = elements[0];
         List<String> args = Arrays.asList(elements).subList(1, elements.length);
@@ -62,26 +68,33 @@ public final class ReferenceJudge {
                 return args.isEmpty() ? HftpRequest.GET_FILE_LISTING : invalid(command);
             case "quit":
                 return args.isEmpty() ? HftpRequest.QUIT : invalid(command);
+            case "help":
+                return args.isEmpty() ? HftpRequest.HELP : invalid(command);
             case "get_metadata":
                 if (args.size() != 1 || emptyElement || !validName(args.get(0))) {
                     return invalid(command);
                 }
                 if (args.get(0).length() > maxFileNameLength) {
-                    return new HftpRequest.Rejected(HftpStatus.FILE_NOT_FOUND, command);
+                    return notFound(command);
                 }
                 return new HftpRequest.GetMetadata(args.get(0));
             case "get_slice":
-                if (args.size() != 3
+                if ((args.size() != 3 && args.size() != 4)
                         || emptyElement
                         || !validName(args.get(0))
                         || !DIGITS.matcher(args.get(1)).matches()
-                        || !DIGITS.matcher(args.get(2)).matches()) {
+                        || !DIGITS.matcher(args.get(2)).matches()
+                        || (args.size() == 4 && !args.get(3).equals("raw"))) {
                     return invalid(command);
                 }
                 if (args.get(0).length() > maxFileNameLength) {
-                    return new HftpRequest.Rejected(HftpStatus.FILE_NOT_FOUND, command);
+                    return notFound(command);
                 }
-                return new HftpRequest.GetSlice(args.get(0), saturated(args.get(1)), saturated(args.get(2)));
+                return new HftpRequest.GetSlice(
+                        args.get(0),
+                        saturated(args.get(1)),
+                        saturated(args.get(2)),
+                        args.size() == 4 ? SliceMode.RAW : SliceMode.BASE64);
             default:
                 return new HftpRequest.Rejected(HftpStatus.NO_SUCH_COMMAND, null);
         }
@@ -93,7 +106,11 @@ public final class ReferenceJudge {
     }
 
     private static HftpRequest invalid(String command) {
-        return new HftpRequest.Rejected(HftpStatus.INVALID_ARGUMENTS, command);
+        return new HftpRequest.Rejected(HftpStatus.INVALID_ARGUMENTS, HftpCommand.of(command));
+    }
+
+    private static HftpRequest notFound(String command) {
+        return new HftpRequest.Rejected(HftpStatus.FILE_NOT_FOUND, HftpCommand.of(command));
     }
 
     private static long saturated(String digits) {

@@ -115,7 +115,8 @@ final class RuleCases {
         c.add(ask("3", "course: verdura", "verdura\r\n", NO_SUCH_COMMAND));
         c.add(ask("3", "command words are case-sensitive", "QUIT\r\n", NO_SUCH_COMMAND));
         c.add(ask("3", "leading space", " quit\r\n", NO_SUCH_COMMAND));
-        c.add(ask("3", "empty line", "\r\n", NO_SUCH_COMMAND));
+        c.add(closes("3", "2026: empty line", "\r\nquit\r\n", BAD_REQUEST));
+        c.add(closes("3", "a line of only spaces", "   \r\nquit\r\n", BAD_REQUEST));
         c.add(ask("3", "trailing space after quit", "quit \r\n", INVALID_ARGUMENTS));
         c.add(ask("3", "double space", "get_metadata  archivo.txt\r\n", INVALID_ARGUMENTS));
         c.add(ask("3", "trailing space after a name", "get_metadata archivo.txt \r\n", INVALID_ARGUMENTS));
@@ -199,7 +200,7 @@ final class RuleCases {
         c.add(closes("8", "bare LF past the line limit", "get_metadata " + "a".repeat(100_000) + "\nb\r\n", BAD_EOL));
         c.add(closes("8", "stray CR past the line limit", "get_metadata " + "a".repeat(100_000) + "\rb\r\n", BAD_EOL));
         c.add(ask("8", "long unknown command", "verdura " + "a".repeat(100_000) + "\r\n", NO_SUCH_COMMAND));
-        c.add(ask("8", "long line of spaces", " ".repeat(20_000) + "\r\n", NO_SUCH_COMMAND));
+        c.add(closes("8", "long line of spaces", " ".repeat(20_000) + "\r\n", BAD_REQUEST));
         c.add(ask("8", "long name, bad number", "get_slice " + "a".repeat(20_000) + " x 1\r\n", INVALID_ARGUMENTS));
         c.add(ask(
                 "8",

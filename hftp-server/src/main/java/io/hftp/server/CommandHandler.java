@@ -1,10 +1,12 @@
 package io.hftp.server;
 
 import io.hftp.codec.Base64SliceInput;
+import io.hftp.codec.HftpCommand;
 import io.hftp.codec.HftpListingInput;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpResponse;
 import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -43,6 +45,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             return "SHUTDOWN";
         }
     };
+
+    private static final long HELP_REPLY_BYTES = helpReplyBytes();
 
     private final FileStore store;
     private final Executor blocking;
@@ -211,6 +215,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (request instanceof HftpRequest.GetFileListing) {
             listing(request, start);
+        } else if (request instanceof HftpRequest.Help) {
+            write(HftpResponse.HELP);
+            logAccess(request, HftpStatus.OK, HELP_REPLY_BYTES, start);
         } else if (request instanceof HftpRequest.Quit) {
             status(request, HftpStatus.OK, start);
             closeAfterReply();
@@ -220,6 +227,11 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void slice(HftpRequest.GetSlice request, long start) {
+        if (request.mode() != SliceMode.BASE64) {
+            // Raw bodies are not sent yet: answered as a classic server answers a fourth argument.
+            status(request, HftpStatus.INVALID_ARGUMENTS, start);
+            return;
+        }
         FileStore.OpenFile file;
         try {
             file = store.open(request.fileName());
@@ -347,10 +359,18 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private static long helpReplyBytes() {
+        long bytes = HftpStatus.OK.lineLength() + 2;
+        for (HftpCommand command : HftpCommand.values()) {
+            bytes += command.word().length() + 2;
+        }
+        return bytes;
+    }
+
     private static String describe(HftpRequest request) {
         if (request instanceof HftpRequest.Rejected) {
-            String command = request.command();
-            return command == null ? "-" : command + " ...";
+            HftpCommand command = request.command();
+            return command == null ? "-" : command.word() + " ...";
         }
         return request.toString();
     }
