@@ -14,7 +14,8 @@
 #   HFTP_REF_SERVER   the reference server script, run with python3
 #   HFTP_SERVER_JAR   the daemon's jar (default hftp-server/target/hftp-server.jar; skipped if absent)
 #   REPEATS=3 WARMUP=2 DURATION=3      repetitions, seconds of warm-up and of measurement per run
-#   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 conns-1k conns-10k"   a subset to run
+#   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k"
+#                                      a subset to run
 #   SERVERS="ref sender daemon"        a subset of servers
 #   SERVER_JAVA_OPTS, LOAD_JAVA_OPTS   extra JVM options for the Java servers / the generator
 #   DAEMON_JAVA_OPTS=-Xmx512m          JVM options of the daemon only (default: the launcher's)
@@ -30,7 +31,7 @@ warmup="${WARMUP:-2}"
 duration="${DURATION:-3}"
 load_threads="${LOAD_THREADS:-1}"
 connect_deadline="${CONNECT_DEADLINE:-20}"
-scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 conns-1k conns-10k}"
+scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k}"
 servers="${SERVERS:-ref sender daemon}"
 bench_jar="$root/hftp-bench/target/hftp-bench.jar"
 daemon_jar="${HFTP_SERVER_JAR:-$root/hftp-server/target/hftp-server.jar}"
@@ -149,13 +150,15 @@ scenario_argv() {
         small-d16) argv=(rate -c 16 -D 16 -r "get_metadata small") ;;
         slice-64m) argv=(bulk -c 1 -D 1 -r "get_slice big 0 $((64 << 20))") ;;
         slice-16m-x4) argv=(bulk -c 4 -D 1 -r "get_slice mid 0 $((16 << 20))") ;;
+        raw-64m) argv=(bulk -c 1 -D 1 -r "get_slice big 0 $((64 << 20)) raw") ;;
+        raw-16m-x4) argv=(bulk -c 4 -D 1 -r "get_slice mid 0 $((16 << 20)) raw") ;;
         conns-1k) argv=(conns -c 1000 -D 1 -r "get_metadata small") ;;
         conns-10k) argv=(conns -c 10000 -D 1 -r "get_metadata small") ;;
         *) return 1 ;;
     esac
 }
 applies() { # scenario server: the sender serves get_slice only
-    [ "$2" != sender ] || [[ "$1" == slice-* ]]
+    [ "$2" != sender ] || [[ "$1" == slice-* ]] || [[ "$1" == raw-* ]]
 }
 
 java_version="$("$java_bin" -version 2>&1 | head -1)"
@@ -220,8 +223,10 @@ groups = [
     ("Small requests (`get_metadata small`, 16 connections)", ["small-d1", "small-d16"],
      [("replies/s", "replies_per_s", 0), ("p50 µs", "p50_us", 0), ("p99 µs", "p99_us", 0),
       ("p99.9 µs", "p999_us", 0), ("server CPU %", "server_cpu_pct", 0), ("load CPU µs/reply", "gen_cpu_us_per_reply", 2)]),
-    ("Big slices (file MiB/s, decoded bytes)", ["slice-64m", "slice-16m-x4"],
+    ("Big slices (file MiB/s, decoded bytes; raw-*: the 2026 edition's raw form)",
+     ["slice-64m", "slice-16m-x4", "raw-64m", "raw-16m-x4"],
      [("file MiB/s", "file_mib_per_s", 1), ("slices/s", "replies_per_s", 2), ("server CPU %", "server_cpu_pct", 0),
+      ("server CPU ms/GiB", "server_cpu_ms_per_gib", 0),
       ("server peak RSS MiB", "server_hwm_mib", 0), ("load CPU %", "gen_cpu_pct", 0), ("load CPU ms/GiB", "gen_cpu_ms_per_gib", 0)]),
     ("Concurrent connections (`get_metadata small`, depth 1)", ["conns-1k", "conns-10k"],
      [("replies/s", "replies_per_s", 0), ("connected", "connected", 0), ("p99 µs", "p99_us", 0), ("connect ms", "connect_ms", 0),

@@ -351,7 +351,7 @@ public final class LoadGenerator {
             try {
                 int replies = scanner.scan(buf);
                 long now = System.nanoTime();
-                counted(scanner.takeFailures(), scanner.takeTextBytes(), 0);
+                counted(scanner.takeFailures(), scanner.takeTextBytes(), scanner.takeFileBytes());
                 completed(replies, now);
             } finally {
                 buf.release();

@@ -204,14 +204,16 @@ public final class LoadOptions {
                 o.connections = connections > 0 ? connections : 1;
                 o.depth = depth > 0 ? depth : 1;
                 if (o.request == null) {
-                    throw new IllegalArgumentException("bulk needs --request 'get_slice FILE OFFSET SIZE'");
+                    throw new IllegalArgumentException("bulk needs --request 'get_slice FILE OFFSET SIZE [raw]'");
                 }
         }
         if (o.request == null) {
             o.request = "get_metadata small";
         }
         o.line = RequestLine.parse(o.request);
-        if (o.mode == Mode.BULK && o.line.kind() != RequestLine.Kind.SLICE) {
+        if (o.mode == Mode.BULK
+                && o.line.kind() != RequestLine.Kind.SLICE
+                && o.line.kind() != RequestLine.Kind.RAW_SLICE) {
             throw new IllegalArgumentException("bulk measures get_slice, not: " + o.request);
         }
         return o;

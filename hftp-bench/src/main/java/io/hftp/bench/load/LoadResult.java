@@ -31,7 +31,7 @@ public record LoadResult(
     static final String CSV_HEADER = "label,mode,connections,depth,request,reader,transport,threads,connected,"
             + "connect_ms,seconds,replies,replies_per_s,file_mib_per_s,p50_us,p99_us,p999_us,max_us,failures,"
             + "closes,gen_cpu_pct,gen_cpu_us_per_reply,gen_cpu_ms_per_gib,server_cpu_pct,server_rss_mib,"
-            + "server_hwm_mib";
+            + "server_hwm_mib,server_cpu_ms_per_gib";
 
     double repliesPerSecond() {
         return stats.replies / seconds;
@@ -58,6 +58,12 @@ public record LoadResult(
         return serverCpuNanos < 0 ? -1 : serverCpuNanos / 1e9 / seconds * 100;
     }
 
+    /** The server's CPU time per GiB of file bytes received, in ms; -1 when unknown. */
+    double serverMillisPerGib() {
+        long bytes = stats.decodedBytes();
+        return serverCpuNanos < 0 || bytes == 0 ? -1 : serverCpuNanos / 1e6 / (bytes / (double) (1L << 30));
+    }
+
     private double[] row() {
         LatencyHistogram h = stats.latency;
         return new double[] {
@@ -78,7 +84,8 @@ public record LoadResult(
             generatorMillisPerGib(),
             serverCpuPercent(),
             serverRssKib < 0 ? -1 : serverRssKib / 1024.0,
-            serverHwmKib < 0 ? -1 : serverHwmKib / 1024.0
+            serverHwmKib < 0 ? -1 : serverHwmKib / 1024.0,
+            serverMillisPerGib()
         };
     }
 
@@ -166,8 +173,9 @@ public record LoadResult(
         if (serverCpuNanos >= 0) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "; server CPU %.0f %%, RSS %.1f MiB (peak %.1f MiB)",
+                    "; server CPU %.0f %% (%.0f ms/GiB), RSS %.1f MiB (peak %.1f MiB)",
                     serverCpuPercent(),
+                    serverMillisPerGib(),
                     serverRssKib / 1024.0,
                     serverHwmKib / 1024.0));
         }

@@ -1,6 +1,7 @@
 package io.hftp.bench.load;
 
 import io.hftp.codec.HftpRequest;
+import io.hftp.codec.SliceMode;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,6 +20,8 @@ public record RequestLine(String text, Kind kind, long sliceSize, HftpRequest re
         METADATA,
         /** {@code 0 OK}, then one base64 line. */
         SLICE,
+        /** {@code 0 OK}, a {@code Content-Length} header, an empty line, then the raw bytes. */
+        RAW_SLICE,
         /** {@code 0 OK}, then name lines up to an empty line. */
         LISTING
     }
@@ -33,9 +36,14 @@ public record RequestLine(String text, Kind kind, long sliceSize, HftpRequest re
         return (sliceSize + 2) / 3 * 4;
     }
 
+    /** The header of a successful raw slice reply after {@code 0 OK}: {@code Content-Length: N}, an empty line. */
+    public byte[] rawHeader() {
+        return ("Content-Length: " + sliceSize + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     /**
      * Parses a request line the generator can repeat: {@code get_metadata FILE}, {@code get_slice
-     * FILE OFFSET SIZE} or {@code get_file_listing} ({@code quit} would end the connection).
+     * FILE OFFSET SIZE [raw]} or {@code get_file_listing} ({@code quit} would end the connection).
      */
     public static RequestLine parse(String text) {
         for (int i = 0; i < text.length(); i++) {
@@ -52,11 +60,17 @@ public record RequestLine(String text, Kind kind, long sliceSize, HftpRequest re
                 }
                 break;
             case "get_slice":
-                if (p.length == 4) {
+                boolean raw = p.length == 5 && p[4].equals(SliceMode.RAW.word());
+                if (p.length == 4 || raw) {
                     long offset = number(p[2]);
                     long size = number(p[3]);
                     if (offset >= 0 && size >= 0) {
-                        return new RequestLine(text, Kind.SLICE, size, new HftpRequest.GetSlice(p[1], offset, size));
+                        SliceMode mode = raw ? SliceMode.RAW : SliceMode.BASE64;
+                        return new RequestLine(
+                                text,
+                                raw ? Kind.RAW_SLICE : Kind.SLICE,
+                                size,
+                                new HftpRequest.GetSlice(p[1], offset, size, mode));
                     }
                 }
                 break;
@@ -69,7 +83,8 @@ public record RequestLine(String text, Kind kind, long sliceSize, HftpRequest re
                 break;
         }
         throw new IllegalArgumentException(
-                "the request must be 'get_metadata FILE', 'get_slice FILE OFFSET SIZE' or 'get_file_listing': " + text);
+                "the request must be 'get_metadata FILE', 'get_slice FILE OFFSET SIZE [raw]' or 'get_file_listing': "
+                        + text);
     }
 
     private static long number(String s) {

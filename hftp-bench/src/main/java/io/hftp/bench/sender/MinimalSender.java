@@ -6,10 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,12 +21,13 @@ import java.util.regex.Pattern;
 
 /**
  * The simplest JVM HFTP slice server there can be, used as the ceiling a real server is measured
- * against for big slices: a blocking {@link ServerSocket}, one thread per connection, and for each
- * request line a loop that reads 48 KiB of the file, encodes it with {@link Base64#getEncoder()}
- * and writes it.
+ * against for big slices: a blocking {@link ServerSocketChannel}, one thread per connection, and
+ * for each request line a loop that reads 48 KiB of the file, encodes it with {@link
+ * Base64#getEncoder()} and writes it; a raw slice is one {@link FileChannel#transferTo} to the
+ * socket, which the JDK does with {@code sendfile}.
  *
- * <p>It serves {@code get_slice FILE OFFSET SIZE}, {@code get_metadata FILE} (so a downloading
- * client can be measured against it too) and {@code quit} only; every other command is
+ * <p>It serves {@code get_slice FILE OFFSET SIZE [raw]}, {@code get_metadata FILE} (so a
+ * downloading client can be measured against it too) and {@code quit} only; every other command is
  * answered {@code 200 NO SUCH COMMAND}. It is not a conforming server (no line limit beyond 8 KiB,
  * no byte checks, no backpressure beyond the socket's): it exists to show what the bare JDK does.
  */
@@ -38,14 +40,14 @@ public final class MinimalSender implements AutoCloseable {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
     private final Path root;
 
     /** Binds {@code address}; {@link #serve()} then accepts connections. */
     public MinimalSender(InetSocketAddress address, Path root) throws IOException {
         this.root = root.toRealPath();
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
+        this.server = ServerSocketChannel.open();
+        server.socket().setReuseAddress(true);
         server.bind(address, 4096);
     }
 
@@ -60,24 +62,25 @@ public final class MinimalSender implements AutoCloseable {
 
     /** The bound address (the real port when bound to port 0). */
     public InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        return (InetSocketAddress) server.socket().getLocalSocketAddress();
     }
 
     /** Accepts connections until closed, one thread each. */
     public void serve() {
-        while (!server.isClosed()) {
-            Socket socket;
+        while (server.isOpen()) {
+            SocketChannel socket;
             try {
                 socket = server.accept();
             } catch (IOException e) {
-                if (server.isClosed()) {
+                if (!server.isOpen()) {
                     return;
                 }
                 System.err.println("accept failed: " + e);
                 continue;
             }
             // A small stack: the ceiling is also run with thousands of connections.
-            Thread t = new Thread(null, () -> handle(socket), "sender-" + socket.getPort(), 256 * 1024);
+            Thread t = new Thread(
+                    null, () -> handle(socket), "sender-" + socket.socket().getPort(), 256 * 1024);
             t.setDaemon(true);
             t.start();
         }
@@ -88,11 +91,11 @@ public final class MinimalSender implements AutoCloseable {
         server.close();
     }
 
-    private void handle(Socket socket) {
+    private void handle(SocketChannel socket) {
         try (socket) {
-            socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            socket.socket().setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(Channels.newInputStream(socket), 8192);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(socket), 8192);
             byte[] src = new byte[PIECE];
             byte[] dst = new byte[PIECE / 3 * 4];
             byte[] line = new byte[MAX_LINE];
@@ -107,7 +110,7 @@ public final class MinimalSender implements AutoCloseable {
                     out.flush();
                     return;
                 }
-                if (!serveSlice(request, out, src, dst)) {
+                if (!serveSlice(request, socket, out, src, dst)) {
                     return;
                 }
                 out.flush();
@@ -118,7 +121,8 @@ public final class MinimalSender implements AutoCloseable {
     }
 
     /** Answers one request; false when the connection must close. */
-    private boolean serveSlice(String request, OutputStream out, byte[] src, byte[] dst) throws IOException {
+    private boolean serveSlice(String request, SocketChannel socket, OutputStream out, byte[] src, byte[] dst)
+            throws IOException {
         String[] parts = request.split(" ", -1);
         if (parts[0].equals("get_metadata")
                 && parts.length == 2
@@ -131,7 +135,8 @@ public final class MinimalSender implements AutoCloseable {
             out.write(status("200 NO SUCH COMMAND"));
             return true;
         }
-        if (parts.length != 4
+        boolean raw = parts.length == 5 && parts[4].equals("raw");
+        if ((parts.length != 4 && !raw)
                 || !NAME.matcher(parts[1]).matches()
                 || parts[1].equals(".")
                 || parts[1].equals("..")
@@ -151,6 +156,9 @@ public final class MinimalSender implements AutoCloseable {
             if (offset > file.size() || size > file.size() - offset) {
                 out.write(status("203 OFFSET EXCEEDS FILE SIZE"));
                 return true;
+            }
+            if (raw) {
+                return sendRaw(file, offset, size, socket, out);
             }
             out.write(status("0 OK"));
             Base64.Encoder encoder = Base64.getEncoder();
@@ -175,6 +183,23 @@ public final class MinimalSender implements AutoCloseable {
             out.write(status("202 FILE NOT FOUND"));
             return true;
         }
+    }
+
+    /** Sends the header, then the bytes with {@code transferTo} (sendfile); false if the file shrank. */
+    private static boolean sendRaw(FileChannel file, long offset, long size, SocketChannel socket, OutputStream out)
+            throws IOException {
+        out.write(status("0 OK\r\nContent-Length: " + size + "\r\n"));
+        out.flush();
+        long pos = offset;
+        long end = offset + size;
+        while (pos < end) {
+            long n = file.transferTo(pos, end - pos, socket);
+            if (n <= 0 && pos >= file.size()) {
+                return false;
+            }
+            pos += n;
+        }
+        return true;
     }
 
     /** A decimal number, saturated: one too large for 64 bits exceeds every file anyway. */

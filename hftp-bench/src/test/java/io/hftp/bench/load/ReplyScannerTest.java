@@ -12,12 +12,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ReplyScannerTest {
 
-    /** Feeds {@code wire} in pieces of {@code piece} bytes; returns {replies, failures, text bytes}. */
-    private static long[] scan(String request, byte[] wire, int piece) {
+    /** Feeds {@code wire} in pieces of {@code piece} bytes; returns {replies, failures, text bytes, file bytes}. */
+    private static long[] scanAll(String request, byte[] wire, int piece) {
         ReplyScanner scanner = new ReplyScanner(RequestLine.parse(request));
         long replies = 0;
         long failures = 0;
         long text = 0;
+        long file = 0;
         for (int i = 0; i < wire.length; i += piece) {
             ByteBuf buf = Unpooled.wrappedBuffer(wire, i, Math.min(piece, wire.length - i));
             try {
@@ -28,8 +29,42 @@ class ReplyScannerTest {
             }
             failures += scanner.takeFailures();
             text += scanner.takeTextBytes();
+            file += scanner.takeFileBytes();
         }
-        return new long[] {replies, failures, text};
+        return new long[] {replies, failures, text, file};
+    }
+
+    /** {@link #scanAll} without the file bytes: {replies, failures, text bytes}. */
+    private static long[] scan(String request, byte[] wire, int piece) {
+        return java.util.Arrays.copyOf(scanAll(request, wire, piece), 3);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 2, 5, 4096})
+    void skipsRawBodiesByCountWhateverTheyHold(int piece) {
+        // The body is full of CR, LF and status-like text: a raw body is skipped, never scanned.
+        byte[] body = ascii("0 OK\r\n\n\r\n202 FILE NOT FOUND\r\n\r\n");
+        byte[] good = concat(ascii("0 OK\r\nContent-Length: " + body.length + "\r\n\r\n"), body);
+        byte[] wire = concat(good, good, ascii("203 OFFSET EXCEEDS FILE SIZE\r\n"), good);
+        assertThat(scanAll("get_slice f 0 " + body.length + " raw", wire, piece))
+                .containsExactly(4, 1, 0, 3L * body.length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 3})
+    void aRawHeaderOfAnotherSizeIsAFailure(int piece) {
+        byte[] wire = ascii("0 OK\r\nContent-Length: 0\r\n\r\n0 OK\r\nContent-Length: 3\r\n\r\nabc");
+        assertThat(scanAll("get_slice f 0 0 raw", wire, piece)[1]).isGreaterThanOrEqualTo(1);
+        assertThat(scanAll("get_slice f 0 0 raw", ascii("0 OK\r\nContent-Length: 0\r\n\r\n"), piece))
+                .containsExactly(1, 0, 0, 0);
     }
 
     private static byte[] ascii(String s) {

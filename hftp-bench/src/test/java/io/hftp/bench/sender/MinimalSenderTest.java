@@ -54,7 +54,7 @@ class MinimalSenderTest {
             InputStream in = s.getInputStream();
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             in.transferTo(got);
-            return got.toString(StandardCharsets.US_ASCII);
+            return got.toString(StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -71,6 +71,20 @@ class MinimalSenderTest {
                 + "get_slice data.bin 1 3\r\nquit\r\n");
         assertThat(reply)
                 .isEqualTo("0 OK\r\n" + b64(5, size) + "\r\n0 OK\r\n\r\n0 OK\r\n" + b64(1, 3) + "\r\n0 OK\r\n");
+    }
+
+    @Test
+    void sendsRawSlicesWithTheirHeaderAndNothingAfter() throws IOException {
+        int size = data.length - 7;
+        String reply = exchange("get_slice data.bin 7 " + size + " raw\r\nget_slice data.bin 0 0 raw\r\n"
+                + "get_slice data.bin 1 3\r\nget_slice data.bin 0 1 rawx\r\nquit\r\n");
+        String body = new String(data, 7, size, StandardCharsets.ISO_8859_1);
+        assertThat(reply.getBytes(StandardCharsets.ISO_8859_1))
+                .isEqualTo(("0 OK\r\nContent-Length: " + size + "\r\n\r\n" + body
+                                + "0 OK\r\nContent-Length: 0\r\n\r\n"
+                                + "0 OK\r\n" + b64(1, 3) + "\r\n"
+                                + "201 INVALID ARGUMENTS FOR COMMAND\r\n0 OK\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Test
