@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Compares HFTP servers side by side on this machine: the Python reference server, the minimal
-# sender (the JDK's ceiling for big slices) and, when its jar exists, our daemon.
+# sender (the JDK's ceiling for big slices), the minimal C responder (the machine's ceiling for
+# small requests, built with cc when one is installed) and, when its jar exists, our daemon (with
+# and without its access log).
 #
 #   HFTP_REF_SERVER=path/to/hftp_ref_server.py [JAVA_HOME=...] hftp-bench/run-compare.sh
 #
@@ -16,7 +18,8 @@
 #   REPEATS=3 WARMUP=2 DURATION=3      repetitions, seconds of warm-up and of measurement per run
 #   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k"
 #                                      a subset to run
-#   SERVERS="ref sender daemon"        a subset of servers
+#   SERVERS="ref sender ceiling daemon daemon-log"   a subset of servers (daemon-log: the daemon
+#                                      as users run it, access log on, written to a file)
 #   SERVER_JAVA_OPTS, LOAD_JAVA_OPTS   extra JVM options for the Java servers / the generator
 #   DAEMON_JAVA_OPTS=-Xmx512m          JVM options of the daemon only (default: the launcher's)
 #   LOAD_THREADS=1                     event loop threads of the load generator
@@ -32,7 +35,7 @@ duration="${DURATION:-3}"
 load_threads="${LOAD_THREADS:-1}"
 connect_deadline="${CONNECT_DEADLINE:-20}"
 scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k}"
-servers="${SERVERS:-ref sender daemon}"
+servers="${SERVERS:-ref sender ceiling daemon daemon-log}"
 bench_jar="$root/hftp-bench/target/hftp-bench.jar"
 daemon_jar="${HFTP_SERVER_JAR:-$root/hftp-server/target/hftp-server.jar}"
 ref_server="${HFTP_REF_SERVER:-}"
@@ -76,9 +79,14 @@ for s in $servers; do
                 log "no reference server (set HFTP_REF_SERVER to hftp_ref_server.py; needs python3): skipped"
                 continue
             fi ;;
-        daemon)
+        daemon|daemon-log)
             if [ ! -f "$daemon_jar" ]; then
                 log "no daemon jar at $daemon_jar: skipped"
+                continue
+            fi ;;
+        ceiling)
+            if ! command -v cc >/dev/null; then
+                log "no C compiler for the minimal responder: skipped"
                 continue
             fi ;;
         sender) ;;
@@ -97,6 +105,9 @@ mkdir -p "$data"
 head -c 1000 /dev/urandom >"$data/small"
 head -c $((16 << 20)) /dev/urandom >"$data/mid"
 head -c $((64 << 20)) /dev/urandom >"$data/big"
+if [[ " ${active[*]} " == *" ceiling "* ]]; then
+    cc -O2 -o "$work/min_responder" "$root/hftp-bench/src/main/c/min_responder.c"
+fi
 
 out_dir="$root/hftp-bench/target/compare"
 mkdir -p "$out_dir"
@@ -118,6 +129,8 @@ start_server() {
         sender) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} -jar "$bench_jar" sender -a 127.0.0.1 -p "$port" -d "$data") ;;
         daemon) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data" \
             --no-access-log) ;;
+        daemon-log) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data") ;;
+        ceiling) cmd=("$work/min_responder" "$port" "$data") ;;
     esac
     local t0 deadline
     t0="$(now_ns)"
@@ -157,8 +170,12 @@ scenario_argv() {
         *) return 1 ;;
     esac
 }
-applies() { # scenario server: the sender serves get_slice only
-    [ "$2" != sender ] || [[ "$1" == slice-* ]] || [[ "$1" == raw-* ]]
+applies() { # scenario server: the sender serves slices only, the C responder get_metadata only
+    case "$2" in
+        sender) [[ "$1" == slice-* ]] || [[ "$1" == raw-* ]] ;;
+        ceiling) [[ "$1" == small-* ]] || [[ "$1" == conns-* ]] ;;
+        *) true ;;
+    esac
 }
 
 java_version="$("$java_bin" -version 2>&1 | head -1)"
@@ -202,8 +219,9 @@ python3 - "$csv" "$java_version" "$load_start" "$load_end" "$repeats" "$warmup" 
 import csv, statistics, sys
 path, jvm, load_start, load_end, repeats, warmup, duration = sys.argv[1:]
 rows = list(csv.DictReader(open(path)))
-servers = [s for s in ("ref", "sender", "daemon") if any(r["server"] == s for r in rows)]
-names = {"ref": "Python reference", "sender": "minimal sender", "daemon": "hftp daemon"}
+servers = [s for s in ("ref", "sender", "ceiling", "daemon", "daemon-log") if any(r["server"] == s for r in rows)]
+names = {"ref": "Python reference", "sender": "minimal sender", "ceiling": "minimal C responder",
+         "daemon": "hftp daemon", "daemon-log": "hftp daemon, access log on"}
 
 def med(scenario, server, col):
     vals = [float(r[col]) for r in rows if r["scenario"] == scenario and r["server"] == server
@@ -253,6 +271,12 @@ for title, scenarios, cols in groups:
             v = med(sc, sv, cols[0][1])[0]
             if sv != "ref" and base and v is not None:
                 print(f"| {sc} | {names[sv]} ÷ reference | {v / base:.2f}× |" + " |" * (len(cols) + 1))
+        top = next((c for c in ("ceiling", "sender") if med(sc, c, cols[0][1])[0]), None)
+        for sv in ("daemon", "daemon-log"):
+            v = med(sc, sv, cols[0][1])[0]
+            if top and v is not None:
+                print(f"| {sc} | {names[sv]} ÷ {names[top]} | {v / med(sc, top, cols[0][1])[0]:.2f}× |"
+                      + " |" * (len(cols) + 1))
     print()
 
 print("### Start-up (to the first accepted connection) and memory\n")
