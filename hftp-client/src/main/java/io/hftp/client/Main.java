@@ -137,9 +137,9 @@ public final class Main implements Callable<Integer> {
                 names = "--proxy",
                 paramLabel = "URI",
                 converter = SocksProxyConverter.class,
-                description = "Connect through a SOCKS5 proxy: socks5://HOST:PORT (the client resolves"
-                        + " the server's name) or socks5h://HOST:PORT (the proxy does; needed for .onion)."
-                        + " Default: none.")
+                description = "Connect through a SOCKS5 proxy, socks5h://HOST:PORT (it resolves the"
+                        + " server's name: needed for .onion) or socks5://HOST:PORT (resolved here)"
+                        + " (default: none).")
         SocksProxy proxy;
 
         HftpClientOptions clientOptions() {
