@@ -88,7 +88,7 @@ final class SocksConnector {
                 cause);
     }
 
-    /** The meaning of a SOCKS5 reply code (RFC 1928, section 6). */
+    /** The meaning of a SOCKS5 reply code (RFC 1928, section 6, and Tor's onion service codes). */
     static String reply(int code) {
         switch (code) {
             case 1:
@@ -107,8 +107,25 @@ final class SocksConnector {
                 return "command not supported";
             case 8:
                 return "address type not supported";
+            // Tor's extended errors for onion services (with the ExtendedErrors SocksPort flag).
+            case 0xF0:
+                return "onion service descriptor not found";
+            case 0xF1:
+                return "onion service descriptor invalid";
+            case 0xF2:
+                return "onion service introduction failed";
+            case 0xF3:
+                return "onion service rendezvous failed";
+            case 0xF4:
+                return "onion service client authorization missing";
+            case 0xF5:
+                return "onion service client authorization wrong";
+            case 0xF6:
+                return "invalid onion address";
+            case 0xF7:
+                return "onion service introduction timed out";
             default:
-                return "refused";
+                return "unknown reply";
         }
     }
 

@@ -103,6 +103,15 @@ class SocksConnectTest {
     }
 
     @Test
+    void torsOnionServiceRepliesAreNamed() {
+        script((r, in, out) -> reply(out, 0xF0));
+        assertThatThrownBy(() -> BlockingHftpClient.connect("example.onion", 19500, through("socks5h")))
+                .isInstanceOf(HftpProxyException.class)
+                .hasMessageEndingWith(
+                        ": the proxy could not connect: onion service descriptor not found (SOCKS5 reply 240)");
+    }
+
+    @Test
     void socks5SendsTheAddressResolvedHereAndCarriesHftpOnceConnected() throws Exception {
         CompletableFuture<Request> request = script((r, in, out) -> {
             reply(out, 0);

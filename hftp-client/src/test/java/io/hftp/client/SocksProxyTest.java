@@ -105,6 +105,8 @@ class SocksProxyTest {
         assertThat(SocksConnector.reply(4)).isEqualTo("host unreachable");
         assertThat(SocksConnector.reply(5)).isEqualTo("connection refused");
         assertThat(SocksConnector.reply(8)).isEqualTo("address type not supported");
-        assertThat(SocksConnector.reply(9)).isEqualTo("refused");
+        assertThat(SocksConnector.reply(0xF0)).isEqualTo("onion service descriptor not found");
+        assertThat(SocksConnector.reply(0xF6)).isEqualTo("invalid onion address");
+        assertThat(SocksConnector.reply(9)).isEqualTo("unknown reply");
     }
 }
