@@ -203,7 +203,7 @@ public final class HftpClient implements AutoCloseable {
         return channel.isActive();
     }
 
-    /** The server's address. */
+    /** The server's address; through a proxy, the proxy's (the server's is known only to it). */
     public SocketAddress remoteAddress() {
         return channel.remoteAddress();
     }
