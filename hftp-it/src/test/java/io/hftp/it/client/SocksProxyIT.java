@@ -202,7 +202,7 @@ class SocksProxyIT {
             assertThat(own.connectionsTo("localhost:" + daemon.port())).isEqualTo(1);
         }
         assertThat(Files.readString(target)).isEqualTo("hello\n");
-        // The same command, the server still up: without its proxy the client cannot reach it.
+        // The proxy gone and the server still up, the client cannot reach it through the proxy, only directly.
         assertThat(run("ls", "-H", "localhost", "-p", String.valueOf(daemon.port()), "--proxy", uri))
                 .isEqualTo(1);
         assertThat(stderr.toString()).contains("proxy unreachable").doesNotContain(NL + "hftp");
