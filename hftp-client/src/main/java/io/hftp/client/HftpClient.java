@@ -13,9 +13,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.proxy.ProxyHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.WritableByteChannel;
@@ -60,13 +63,21 @@ public final class HftpClient implements AutoCloseable {
     /**
      * Connects to {@code host:port}. The future fails with an {@link HftpConnectionException}
      * ({@link HftpTimeoutException} past the connect timeout) whose message reads {@code cannot
-     * connect to HOST:PORT: REASON}.
+     * connect to HOST:PORT: REASON}. Through a {@linkplain HftpClientOptions#proxy() proxy} the
+     * future completes once the proxy has connected to the server, and fails with an {@link
+     * HftpProxyException} when it cannot, with the message {@code cannot connect to HOST:PORT
+     * through PROXY: REASON}.
      */
     public static CompletableFuture<HftpClient> connect(String host, int port, HftpClientOptions options) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
+        }
+        SocksProxy proxy = options.proxy();
+        InetSocketAddress proxyAddress = proxy == null ? null : SocksConnector.address(proxy);
+        if (proxyAddress != null && proxyAddress.isUnresolved()) {
+            return CompletableFuture.failedFuture(SocksConnector.unknownProxyHost(host, port, proxy));
         }
         EventLoopGroup group = options.eventLoopGroup();
         EventLoopGroup owned = null;
@@ -87,12 +98,20 @@ public final class HftpClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         HftpClientHandler handler = new HftpClientHandler(replyTimeoutNanos);
+                        if (proxyAddress != null) {
+                            ch.pipeline()
+                                    .addLast("proxy", SocksConnector.handler(proxyAddress, options.connectTimeout()));
+                        }
                         ch.pipeline()
                                 .addLast("activity", handler.activityTracker())
                                 .addLast("codec", new HftpClientCodec(options.maxLineLength()))
                                 .addLast("client", handler);
                     }
                 });
+        if (proxy != null && proxy.remoteResolution()) {
+            // The name goes to the proxy as it is: only the proxy can resolve a .onion name.
+            bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
+        }
         CompletableFuture<HftpClient> result = new CompletableFuture<>();
         ChannelFuture connect;
         try {
@@ -103,11 +122,25 @@ public final class HftpClient implements AutoCloseable {
             return result;
         }
         connect.addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
+            if (f.isSuccess() && proxy != null) {
+                // Connected to the proxy; the server is reached once the proxy's handshake succeeds.
+                f.channel().pipeline().get(ProxyHandler.class).connectFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        result.complete(new HftpClient(f.channel(), ownedGroup));
+                    } else {
+                        f.channel().close();
+                        shutdown(ownedGroup);
+                        result.completeExceptionally(SocksConnector.failure(host, port, proxy, h.cause(), true));
+                    }
+                });
+            } else if (f.isSuccess()) {
                 result.complete(new HftpClient(f.channel(), ownedGroup));
             } else {
                 shutdown(ownedGroup);
-                result.completeExceptionally(connectFailure(host, port, f.cause()));
+                result.completeExceptionally(
+                        proxy == null
+                                ? connectFailure(host, port, f.cause())
+                                : SocksConnector.failure(host, port, proxy, f.cause(), false));
             }
         });
         return result;
@@ -170,7 +203,7 @@ public final class HftpClient implements AutoCloseable {
         return channel.isActive();
     }
 
-    /** The server's address. */
+    /** The server's address; through a proxy, the proxy's (the server's is known only to it). */
     public SocketAddress remoteAddress() {
         return channel.remoteAddress();
     }

@@ -21,27 +21,39 @@ public final class HftpClientOptions {
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(60);
 
     private static final HftpClientOptions DEFAULTS = new HftpClientOptions(
-            DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, HftpResponseDecoder.DEFAULT_MAX_LINE_LENGTH, null);
+            DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, HftpResponseDecoder.DEFAULT_MAX_LINE_LENGTH, null, null);
 
     private final Duration connectTimeout;
     private final Duration replyTimeout;
     private final int maxLineLength;
     private final EventLoopGroup eventLoopGroup;
+    private final SocksProxy proxy;
 
     private HftpClientOptions(
-            Duration connectTimeout, Duration replyTimeout, int maxLineLength, EventLoopGroup eventLoopGroup) {
+            Duration connectTimeout,
+            Duration replyTimeout,
+            int maxLineLength,
+            EventLoopGroup eventLoopGroup,
+            SocksProxy proxy) {
         this.connectTimeout = connectTimeout;
         this.replyTimeout = replyTimeout;
         this.maxLineLength = maxLineLength;
         this.eventLoopGroup = eventLoopGroup;
+        this.proxy = proxy;
     }
 
-    /** The defaults: 10 s to connect, 60 s of silence per reply, 8 KiB reply lines, a group of its own. */
+    /**
+     * The defaults: 10 s to connect, 60 s of silence per reply, 8 KiB reply lines, a group of its
+     * own, no proxy.
+     */
     public static HftpClientOptions defaults() {
         return DEFAULTS;
     }
 
-    /** The time allowed to establish a connection. */
+    /**
+     * The time allowed to establish a connection. Through a proxy it bounds the connection to the
+     * proxy and, again, the proxy's handshake (which includes the proxy connecting to the server).
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -64,13 +76,18 @@ public final class HftpClientOptions {
         return eventLoopGroup;
     }
 
+    /** The SOCKS5 proxy connections go through, or {@code null} to connect directly. */
+    public SocksProxy proxy() {
+        return proxy;
+    }
+
     /** These options with another connect timeout (positive, at most {@link Integer#MAX_VALUE} ms). */
     public HftpClientOptions withConnectTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("connect timeout out of range: " + timeout);
         }
-        return new HftpClientOptions(timeout, replyTimeout, maxLineLength, eventLoopGroup);
+        return new HftpClientOptions(timeout, replyTimeout, maxLineLength, eventLoopGroup, proxy);
     }
 
     /** These options with another reply inactivity timeout; {@link Duration#ZERO} waits forever. */
@@ -79,7 +96,7 @@ public final class HftpClientOptions {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("negative reply timeout: " + timeout);
         }
-        return new HftpClientOptions(connectTimeout, timeout, maxLineLength, eventLoopGroup);
+        return new HftpClientOptions(connectTimeout, timeout, maxLineLength, eventLoopGroup, proxy);
     }
 
     /** These options with another longest reply line (the codec requires at least 32 bytes). */
@@ -87,7 +104,7 @@ public final class HftpClientOptions {
         if (length < 32) {
             throw new IllegalArgumentException("maxLineLength too small: " + length);
         }
-        return new HftpClientOptions(connectTimeout, replyTimeout, length, eventLoopGroup);
+        return new HftpClientOptions(connectTimeout, replyTimeout, length, eventLoopGroup, proxy);
     }
 
     /**
@@ -96,12 +113,18 @@ public final class HftpClientOptions {
      * MultiThreadIoEventLoopGroup} made with {@code NioIoHandler.newFactory()}).
      */
     public HftpClientOptions withEventLoopGroup(EventLoopGroup group) {
-        return new HftpClientOptions(connectTimeout, replyTimeout, maxLineLength, group);
+        return new HftpClientOptions(connectTimeout, replyTimeout, maxLineLength, group, proxy);
+    }
+
+    /** These options with connections through {@code proxy}; {@code null} connects directly. */
+    public HftpClientOptions withProxy(SocksProxy proxy) {
+        return new HftpClientOptions(connectTimeout, replyTimeout, maxLineLength, eventLoopGroup, proxy);
     }
 
     @Override
     public String toString() {
         return "HftpClientOptions(connectTimeout=" + connectTimeout + ", replyTimeout=" + replyTimeout
-                + ", maxLineLength=" + maxLineLength + ", sharedGroup=" + (eventLoopGroup != null) + ")";
+                + ", maxLineLength=" + maxLineLength + ", sharedGroup=" + (eventLoopGroup != null) + ", proxy=" + proxy
+                + ")";
     }
 }

@@ -88,7 +88,7 @@ public final class HftpDownloader {
     private HftpDownloader(Builder b) {
         this.host = b.host;
         this.port = b.port;
-        this.options = b.options;
+        this.options = b.proxySet ? b.options.withProxy(b.proxy) : b.options;
         this.connections = b.connections;
         this.sliceSize = b.sliceSize;
         this.retries = b.retries < 0 ? RETRIES_PER_CONNECTION * b.connections : b.retries;
@@ -613,6 +613,8 @@ public final class HftpDownloader {
         private boolean resume;
         private Listener listener;
         private long progressIntervalMillis = 250;
+        private boolean proxySet;
+        private SocksProxy proxy;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -625,6 +627,16 @@ public final class HftpDownloader {
         /** Connection options; without a group of its own, the downloader makes one per download. */
         public Builder options(HftpClientOptions options) {
             this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * The SOCKS5 proxy every connection of the download goes through, {@code null} for none;
+         * it takes the place of the {@linkplain HftpClientOptions#proxy() options'} proxy.
+         */
+        public Builder proxy(SocksProxy proxy) {
+            this.proxy = proxy;
+            this.proxySet = true;
             return this;
         }
 

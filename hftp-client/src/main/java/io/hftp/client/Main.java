@@ -133,6 +133,15 @@ public final class Main implements Callable<Integer> {
                         + " (default: ${DEFAULT-VALUE}).")
         long replyTimeoutSeconds;
 
+        @Option(
+                names = "--proxy",
+                paramLabel = "URI",
+                converter = SocksProxyConverter.class,
+                description = "Connect through a SOCKS5 proxy, socks5h://HOST:PORT (it resolves the"
+                        + " server's name: needed for .onion) or socks5://HOST:PORT (resolved here)"
+                        + " (default: none).")
+        SocksProxy proxy;
+
         HftpClientOptions clientOptions() {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
@@ -142,7 +151,8 @@ public final class Main implements Callable<Integer> {
             }
             return HftpClientOptions.defaults()
                     .withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
-                    .withReplyTimeout(Duration.ofSeconds(replyTimeoutSeconds));
+                    .withReplyTimeout(Duration.ofSeconds(replyTimeoutSeconds))
+                    .withProxy(proxy);
         }
 
         BlockingHftpClient connect() throws IOException {
