@@ -201,6 +201,9 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         HftpServer s = new HftpServer(config);
+        // Before starting: a SIGTERM that follows the start line at once (a service manager's stop)
+        // must find the graceful handler, not the JVM's default that exits 143.
+        installSignalHandlers();
         try {
             s.start();
         } catch (IOException | IllegalStateException e) {
@@ -208,7 +211,6 @@ public final class Main implements Callable<Integer> {
             throw new IllegalStateException(e.getMessage(), e);
         }
         server = s;
-        installSignalHandlers();
         stop.await();
         s.close();
         return 0;
