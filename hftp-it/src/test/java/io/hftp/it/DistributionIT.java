@@ -162,6 +162,30 @@ class DistributionIT {
     }
 
     @Test
+    void javaHomeAndHftpJavaOptsAreHonoured() throws Exception {
+        // JAVA_HOME wins over the java on PATH: a wrong one is an error, not a fallback.
+        Result noJava =
+                run("bin/hftp-server", Map.of("JAVA_HOME", tmp.resolve("no-jdk").toString()), "--version");
+        assertThat(noJava.status).isEqualTo(127);
+        assertThat(noJava.output.lines()).hasSize(1).first().asString().startsWith("hftp-server: no java");
+        Result noJavaClient =
+                run("bin/hftp", Map.of("JAVA_HOME", tmp.resolve("no-jdk").toString()), "--version");
+        assertThat(noJavaClient.status).isEqualTo(127);
+
+        // The java launcher's own JDK_JAVA_OPTIONS makes it print the heap cap it was given.
+        Map<String, String> env =
+                Map.of("JAVA_HOME", System.getProperty("java.home"), "JDK_JAVA_OPTIONS", "-XX:+PrintCommandLineFlags");
+        Result byDefault = run("bin/hftp-server", env, "--version");
+        assertThat(byDefault.status).as(byDefault.output).isZero();
+        assertThat(byDefault.output).contains("-XX:MaxHeapSize=" + (512L << 20), "hftp-server ");
+        Map<String, String> withOpts = new java.util.HashMap<>(env);
+        withOpts.put("HFTP_JAVA_OPTS", "-Xmx96m -Dunused=1");
+        Result replaced = run("bin/hftp-server", withOpts, "--version");
+        assertThat(replaced.status).as(replaced.output).isZero();
+        assertThat(replaced.output).contains("-XX:MaxHeapSize=" + (96L << 20));
+    }
+
+    @Test
     void theShippedExampleConfigIsAcceptedAndNamesOnlyRealOptions() throws Exception {
         Path example = home.resolve("conf/hftp-server.properties");
         Set<String> options = new CommandLine(new Main())
