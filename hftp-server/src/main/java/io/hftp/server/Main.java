@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -25,6 +26,17 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
     /** Exit code for a bad option, an unusable directory or an address in use. */
     public static final int EXIT_USAGE = 2;
+
+    /** The option naming the properties file that {@link OptionDefaults} reads. */
+    static final String CONFIG_OPTION = "--config";
+
+    @Option(
+            names = CONFIG_OPTION,
+            paramLabel = "FILE",
+            description = "Properties file of option values, keys named as the long options (port=19500, "
+                    + "max-connections=10000); also HFTP_CONFIG. Every option can also be set in the environment "
+                    + "(HFTP_PORT, HFTP_MAX_CONNECTIONS, ...). Precedence: command line, environment, file, default.")
+    Path configFile;
 
     @Option(
             names = {"-a", "--address"},
@@ -135,10 +147,19 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine(Main main) {
+        return commandLine(main, System.getenv());
+    }
+
+    /** The command line for {@code main}, taking the values it is not given from {@code env} and the config file. */
+    static CommandLine commandLine(Main main, Map<String, String> env) {
         CommandLine cl = new CommandLine(main);
+        OptionDefaults defaults = new OptionDefaults(cl.getCommandSpec(), CONFIG_OPTION, env);
+        cl.setDefaultValueProvider(defaults);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("hftp-server: " + ex.getMessage() + " (see --help)");
+            String origin = defaults.origin(ex.getArgSpec());
+            err.println("hftp-server: " + ex.getMessage() + (origin == null ? "" : " (from " + origin + ")")
+                    + " (see --help)");
             err.flush();
             return EXIT_USAGE;
         });
@@ -180,6 +201,9 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         HftpServer s = new HftpServer(config);
+        // Before starting: a SIGTERM that follows the start line at once (a service manager's stop)
+        // must find the graceful handler, not the JVM's default that exits 143.
+        installSignalHandlers();
         try {
             s.start();
         } catch (IOException | IllegalStateException e) {
@@ -187,7 +211,6 @@ public final class Main implements Callable<Integer> {
             throw new IllegalStateException(e.getMessage(), e);
         }
         server = s;
-        installSignalHandlers();
         stop.await();
         s.close();
         return 0;

@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class MainTest {
     @TempDir
@@ -21,7 +24,11 @@ class MainTest {
     private final StringWriter err = new StringWriter();
 
     private int run(Main main, String... args) {
-        CommandLine cl = Main.commandLine(main);
+        return run(main, Map.of(), args);
+    }
+
+    private int run(Main main, Map<String, String> env, String... args) {
+        CommandLine cl = Main.commandLine(main, env);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);
@@ -177,5 +184,179 @@ class MainTest {
         t.join(10_000);
         assertThat(t.isAlive()).isFalse();
         assertThat(status[0]).isZero();
+    }
+
+    // --config FILE and HFTP_* variables: command line > environment > file > built-in default.
+
+    private Path properties(String... lines) throws IOException {
+        return Files.write(dir.resolve("hftp-server.properties"), java.util.List.of(lines), StandardCharsets.UTF_8);
+    }
+
+    private static HftpServerConfig parse(Map<String, String> env, String... args) {
+        Main main = new Main();
+        Main.commandLine(main, env).parseArgs(args);
+        return main.config();
+    }
+
+    @Test
+    void theFileSetsOptionsByTheirLongNames() throws IOException {
+        Path file = properties(
+                "# comments and blank lines are allowed",
+                "",
+                "address = 127.0.0.1",
+                "port=19501",
+                "datadir=/srv/hftp",
+                "max-connections=7  ",
+                "shutdown-grace=3",
+                "no-access-log=true");
+        HftpServerConfig c = parse(Map.of(), "--config", file.toString());
+        assertThat(c.address()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(19501);
+        assertThat(c.dataDir()).isEqualTo(Path.of("/srv/hftp"));
+        assertThat(c.maxConnections()).isEqualTo(7);
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.accessLog()).isFalse();
+        // Keys the file leaves out keep their built-in defaults.
+        assertThat(c.maxPipelined()).isEqualTo(64);
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(300));
+    }
+
+    @Test
+    void theEnvironmentSetsOptionsByPrefixedUpperCaseNames() {
+        HftpServerConfig c = parse(Map.of(
+                "HFTP_PORT", "19502",
+                "HFTP_MAX_CONNECTIONS", "8",
+                "HFTP_DATADIR", "files",
+                "HFTP_NO_ACCESS_LOG", "true"));
+        assertThat(c.port()).isEqualTo(19502);
+        assertThat(c.maxConnections()).isEqualTo(8);
+        assertThat(c.dataDir()).isEqualTo(Path.of("files"));
+        assertThat(c.accessLog()).isFalse();
+        assertThat(c.address()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void theEnvironmentOverridesTheFile() throws IOException {
+        Path file = properties("port=19501", "max-connections=7");
+        HftpServerConfig c = parse(Map.of("HFTP_PORT", "19502"), "--config", file.toString());
+        assertThat(c.port()).isEqualTo(19502);
+        assertThat(c.maxConnections()).isEqualTo(7);
+    }
+
+    @Test
+    void theCommandLineOverridesTheEnvironmentAndTheFile() throws IOException {
+        Path file = properties("port=19501", "max-connections=7", "threads=5");
+        HftpServerConfig c = parse(
+                Map.of("HFTP_PORT", "19502", "HFTP_MAX_CONNECTIONS", "8"),
+                "--config",
+                file.toString(),
+                "-p",
+                "19503",
+                "--max-connections=9");
+        assertThat(c.port()).isEqualTo(19503);
+        assertThat(c.maxConnections()).isEqualTo(9);
+        assertThat(c.threads()).isEqualTo(5);
+    }
+
+    @Test
+    void hftpConfigNamesTheFileAndTheCommandLineOverridesIt() throws IOException {
+        Path fromEnv = properties("port=19501");
+        Path fromArgs = Files.writeString(dir.resolve("other.properties"), "port=19504\n");
+        assertThat(parse(Map.of("HFTP_CONFIG", fromEnv.toString())).port()).isEqualTo(19501);
+        assertThat(parse(Map.of("HFTP_CONFIG", fromEnv.toString()), "--config", fromArgs.toString())
+                        .port())
+                .isEqualTo(19504);
+    }
+
+    @Test
+    void environmentVariablesThatAreNoOptionAreIgnored() {
+        HftpServerConfig c = parse(Map.of("HFTP_JAVA_OPTS", "-Xmx64m", "HFTP_NO_SUCH_THING", "1", "PORT", "1"));
+        assertThat(c.port()).isEqualTo(19500);
+    }
+
+    @Test
+    void everyOptionHasAFileKeyAndAnEnvironmentVariable() throws IOException {
+        // Each option's own default, written back under its key: a new option needs no code to be
+        // configurable, and this proves it for all of them.
+        CommandLine cl = Main.commandLine(new Main(), Map.of());
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        for (OptionSpec o : cl.getCommandSpec().options()) {
+            if (o.usageHelp() || o.versionHelp() || o.longestName().equals(Main.CONFIG_OPTION)) {
+                continue;
+            }
+            String key = o.longestName().substring(2);
+            String value = o.defaultValue() != null ? o.defaultValue() : "false";
+            lines.add(key + "=" + value);
+            env.put("HFTP_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), value);
+        }
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(15);
+        Path file = properties(lines.toArray(String[]::new));
+        HftpServerConfig defaults = parse(Map.of());
+        assertThat(parse(Map.of(), "--config", file.toString()))
+                .usingRecursiveComparison()
+                .isEqualTo(defaults);
+        assertThat(parse(env)).usingRecursiveComparison().isEqualTo(defaults);
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsOneLineAndExitTwo() throws IOException {
+        Path file = properties("port=19501", "max_connections=7");
+        assertThat(run(new Main(), "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("hftp-server: config file " + file + ": unknown key 'max_connections'")
+                .contains("max-connections");
+    }
+
+    @Test
+    void theFileCannotNameItself() throws IOException {
+        Path file = properties("config=/etc/other.properties");
+        assertThat(run(new Main(), "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1).first().asString().contains("unknown key 'config'");
+    }
+
+    @Test
+    void aBadValueInTheFileIsOneLineNamingTheFileAndExitTwo() throws IOException {
+        Path file = properties("port=nineteen-thousand");
+        assertThat(run(new Main(), "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("hftp-server: ")
+                .contains("--port", "nineteen-thousand", "(from " + file + ")");
+    }
+
+    @Test
+    void aBadValueInTheEnvironmentIsOneLineNamingTheVariableAndExitTwo() {
+        assertThat(run(new Main(), Map.of("HFTP_MAX_CONNECTIONS", "lots"))).isEqualTo(2);
+        assertThat(err.toString().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("hftp-server: ")
+                .contains("--max-connections", "lots", "(from environment variable HFTP_MAX_CONNECTIONS)");
+    }
+
+    @Test
+    void aMissingFileIsOneLineAndExitTwo() {
+        Path missing = dir.resolve("missing.properties");
+        assertThat(run(new Main(), "--config", missing.toString())).isEqualTo(2);
+        assertThat(err.toString().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .isEqualTo("hftp-server: cannot read config file " + missing + ": no such file (see --help)");
+    }
+
+    @Test
+    void anOutOfRangeValueFromTheFileIsRefusedLikeOneOnTheCommandLine() throws IOException {
+        Path file = properties("port=70000");
+        assertThat(run(new Main(), "--config", file.toString(), "-d", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1).first().asString().contains("port");
     }
 }
