@@ -27,8 +27,7 @@
 #                                      left out (the table shows how many were)
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+. "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 repeats="${REPEATS:-3}"
 warmup="${WARMUP:-2}"
 duration="${DURATION:-3}"
@@ -36,39 +35,10 @@ load_threads="${LOAD_THREADS:-1}"
 connect_deadline="${CONNECT_DEADLINE:-20}"
 scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k}"
 servers="${SERVERS:-ref sender ceiling daemon daemon-log}"
-bench_jar="$root/hftp-bench/target/hftp-bench.jar"
 daemon_jar="${HFTP_SERVER_JAR:-$root/hftp-server/target/hftp-server.jar}"
 ref_server="${HFTP_REF_SERVER:-}"
 
-# ---------------------------------------------------------------------------------------------
-# Everything started is recorded here and stopped on exit, whatever happens.
-pids=()
-work=""
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    if [ -n "$work" ]; then
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "[$(date +%T)] $*" >&2; }
-
-# ---------------------------------------------------------------------------------------------
-# Build the benchmark jar when missing or older than its sources.
-if [ ! -f "$bench_jar" ] || [ -n "$(find "$root/pom.xml" "$root/hftp-codec/src/main" "$root/hftp-client/src/main" "$root/hftp-bench/pom.xml" \
-        "$root/hftp-bench/src/main" -newer "$bench_jar" -print -quit 2>/dev/null)" ]; then
-    log "building $bench_jar"
-    (cd "$root" && JAVA_HOME="${JAVA_HOME:-}" mvn -q -B -ntp -pl hftp-bench -am -DskipTests \
-        -Dspotless.check.skip=true package) >&2
-fi
+ensure_built hftp-bench "$bench_jar"
 
 # Which servers can run here.
 active=()
@@ -115,10 +85,6 @@ stamp="$(date +%Y%m%d-%H%M%S)"
 csv="$out_dir/compare-$stamp.csv"
 report="$out_dir/compare-$stamp.md"
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 now_ns() { date +%s%N; }
 
 # start_server NAME PORT: starts it, sets server_pid and startup_ms (to the first accepted connection).
@@ -132,28 +98,18 @@ start_server() {
         daemon-log) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data") ;;
         ceiling) cmd=("$work/min_responder" "$port" "$data") ;;
     esac
-    local t0 deadline
+    local t0
     t0="$(now_ns)"
-    deadline=$((t0 + 30000000000))
     "${cmd[@]}" >"$work/$name.log" 2>&1 &
     server_pid=$!
     pids+=("$server_pid")
-    # A connect attempt from this shell itself (no process started per attempt).
-    until true 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$port"; do
-        if ! kill -0 "$server_pid" 2>/dev/null || [ "$(now_ns)" -gt "$deadline" ]; then
-            log "$name did not start; its output:"
-            tail -5 "$work/$name.log" >&2
-            stop_server
-            return 1
-        fi
-        sleep 0.005
-    done
+    if ! await_port "$port" "$server_pid"; then
+        log "$name did not start; its output:"
+        tail -5 "$work/$name.log" >&2
+        stop "$server_pid"
+        return 1
+    fi
     startup_ms=$((($(now_ns) - t0) / 1000000))
-}
-
-stop_server() {
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
 }
 
 # scenario_argv NAME: sets argv to the load generator's arguments for that scenario.
@@ -200,7 +156,7 @@ for rep in $(seq 1 "$repeats"); do
             line="$("$java_bin" ${LOAD_JAVA_OPTS:-} -jar "$bench_jar" load "${argv[@]}" --port "$port" \
                 -w "$warmup" -t "$duration" --threads "$load_threads" --connect-deadline "$connect_deadline" --server-pid "$server_pid" \
                 --format csv --label "$server" 2>"$work/load.err" | tail -1)" || true
-            stop_server
+            stop "$server_pid"
             if [ -z "$line" ]; then
                 log "$scenario $server #$rep: no result"
                 tail -3 "$work/load.err" >&2

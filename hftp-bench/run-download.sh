@@ -17,8 +17,7 @@
 #   DAEMON_JAVA_OPTS=-Xmx512m              JVM options of the daemon
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+. "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 size_mib="${SIZE_MIB:-256}"
 connections="${CONNECTIONS:-4}"
 repeats="${REPEATS:-3}"
@@ -26,62 +25,25 @@ runs="${RUNS:-5}"
 warmup_runs="${WARMUP_RUNS:-3}"
 warmup="${WARMUP:-2}"
 duration="${DURATION:-5}"
-bench_jar="$root/hftp-bench/target/hftp-bench.jar"
 daemon_jar="$root/hftp-server/target/hftp-server.jar"
 client_jar="$root/hftp-client/target/hftp-client.jar"
 
-daemon_pid=""
-work=""
-cleanup() {
-    if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-        kill "$daemon_pid" 2>/dev/null || true
-        wait "$daemon_pid" 2>/dev/null || true
-    fi
-    if [ -n "$work" ]; then
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "[$(date +%T)] $*" >&2; }
-
-if [ ! -f "$bench_jar" ] || [ ! -f "$daemon_jar" ] || [ ! -f "$client_jar" ] || [ -n "$(find "$root/pom.xml" \
-        "$root/hftp-codec/src/main" "$root/hftp-client/src/main" "$root/hftp-server/src/main" "$root/hftp-bench/src/main" \
-        -newer "$bench_jar" -print -quit 2>/dev/null)" ]; then
-    log "building the jars"
-    (cd "$root" && JAVA_HOME="${JAVA_HOME:-}" mvn -q -B -ntp -pl hftp-server,hftp-client,hftp-bench -am -DskipTests \
-        -Dspotless.check.skip=true package) >&2
-fi
+ensure_built hftp-server,hftp-client,hftp-bench "$bench_jar" "$daemon_jar" "$client_jar"
 
 work="$(mktemp -d "${OUT_DIR:-${TMPDIR:-/tmp}}/hftp-download.XXXXXX")"
 mkdir -p "$work/served" "$work/out"
 head -c $((size_mib << 20)) /dev/urandom >"$work/served/big"
 size=$((size_mib << 20))
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 start_daemon() {
     port="$(free_port)"
     "$java_bin" ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$work/served" \
         --no-access-log >"$work/daemon.log" 2>&1 &
     daemon_pid=$!
-    local tries=0
-    until true 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$port"; do
-        tries=$((tries + 1))
-        if ! kill -0 "$daemon_pid" 2>/dev/null || [ "$tries" -gt 3000 ]; then
-            log "the daemon did not start:"; tail -5 "$work/daemon.log" >&2; exit 1
-        fi
-        sleep 0.01
-    done
-}
-
-stop_daemon() {
-    kill "$daemon_pid" 2>/dev/null || true
-    wait "$daemon_pid" 2>/dev/null || true
-    daemon_pid=""
+    pids+=("$daemon_pid")
+    if ! await_port "$port" "$daemon_pid"; then
+        log "the daemon did not start:"; tail -5 "$work/daemon.log" >&2; exit 1
+    fi
 }
 
 java_version="$("$java_bin" -version 2>&1 | head -1)"
@@ -104,7 +66,7 @@ for rep in $(seq 1 "$repeats"); do
     rm -f "$work/out/fresh"
     fresh="$(python3 -c "print(f'{$size_mib * 1000 / $fresh_ms:.1f}')")"
     log "round $rep: fresh hftp get: $fresh MiB/s ($fresh_ms ms with JVM start-up)"
-    stop_daemon
+    stop "$daemon_pid"
     rows+=("${row% |} | $raw | $fresh |")
 done
 

@@ -8,15 +8,8 @@
 # ITERATIONS override them). The JSON from JMH is kept under hftp-bench/target/jmh/.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-bench_jar="$root/hftp-bench/target/hftp-bench.jar"
-
-if [ ! -f "$bench_jar" ] || [ -n "$(find "$root/pom.xml" "$root/hftp-codec/src/main" "$root/hftp-client/src/main" "$root/hftp-bench/pom.xml" \
-        "$root/hftp-bench/src/main" -newer "$bench_jar" -print -quit 2>/dev/null)" ]; then
-    echo "building $bench_jar" >&2
-    (cd "$root" && mvn -q -B -ntp -pl hftp-bench -am -DskipTests -Dspotless.check.skip=true package) >&2
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
+ensure_built hftp-bench "$bench_jar"
 
 out_dir="$root/hftp-bench/target/jmh"
 mkdir -p "$out_dir"

@@ -1,11 +1,19 @@
 package io.hftp.bench;
 
 import io.hftp.bench.download.DownloadBench;
-import io.hftp.bench.load.LoadGenerator;
-import io.hftp.bench.sender.MinimalSender;
+import io.hftp.bench.load.LoadCommand;
+import io.hftp.bench.sender.SenderCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The entry point of {@code hftp-bench.jar}: the first argument picks the tool, the rest are its
@@ -18,48 +26,69 @@ import java.util.Arrays;
  * java -jar hftp-bench.jar download [options]     warm downloads with the client library
  * </pre>
  */
-public final class BenchMain {
-    private BenchMain() {}
+@Command(
+        name = BenchMain.NAME,
+        description = "The HFTP benchmark tools; each has its own --help.",
+        subcommands = {
+            BenchMain.Jmh.class,
+            LoadCommand.class,
+            SenderCommand.class,
+            DownloadBench.class,
+            CommandLine.HelpCommand.class
+        },
+        synopsisSubcommandLabel = "(jmh | load | sender | download | help)")
+public final class BenchMain implements Callable<Integer> {
+    @Mixin
+    Cli.HelpOption help;
 
-    /** Dispatches to the tool named by {@code args[0]}. */
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            usage();
-            System.exit(2);
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "jmh":
-                org.openjdk.jmh.Main.main(rest);
-                break;
-            case "load":
-                System.exit(LoadGenerator.run(rest, System.out, System.err));
-                break;
-            case "sender":
-                MinimalSender.main(rest);
-                break;
-            case "download":
-                System.exit(DownloadBench.run(
-                        rest,
-                        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                        new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
-                break;
-            case "-h":
-            case "--help":
-            case "help":
-                usage();
-                break;
-            default:
-                System.err.println("unknown tool: " + args[0]);
-                usage();
-                System.exit(2);
-        }
+    /** The name of the whole, as the help shows it. */
+    static final String NAME = "hftp-bench";
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the tool named by {@code args[0]} and exits with its status. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
-    private static void usage() {
-        System.err.println("usage: java -jar hftp-bench.jar jmh [JMH options]   (jmh -h for JMH's help)\n"
-                + "       java -jar hftp-bench.jar load rate|bulk|conns [options]   (load --help)\n"
-                + "       java -jar hftp-bench.jar sender [-a ADDRESS] [-p PORT] [-d DIR]\n"
-                + "       java -jar hftp-bench.jar download -f FILE [options]   (download --help)");
+    /** Runs the tool named by {@code args[0]}; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The command line of every tool, writing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new BenchMain());
+        LoadCommand.withModes(cl.getSubcommands().get("load"));
+        // JMH parses its own options: everything after "jmh" goes to it as it is.
+        cl.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);
+        cl.setExpandAtFiles(false);
+        return Cli.commandLine(cl, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing tool (jmh, load, sender or download)");
+    }
+
+    /** Hands its arguments to JMH, whose own help is {@code jmh -h}. */
+    @Command(
+            name = "jmh",
+            description = "Micro-benchmarks of the codec; the arguments are JMH's (jmh -h for its help).")
+    static final class Jmh implements Callable<Integer> {
+        @Parameters(paramLabel = "JMH-OPTION", description = "Options and benchmark patterns for JMH.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+            return 0;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.hftp.bench.download;
 
+import io.hftp.bench.Cli;
 import io.hftp.bench.load.ProcStat;
 import io.hftp.client.BlockingHftpClient;
 import io.hftp.client.HftpDownloader;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,56 +28,71 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "download",
-        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Times warm downloads with HftpDownloader against one-connection get_slice.")
 public final class DownloadBench implements Callable<Integer> {
+    @Mixin
+    Cli.HelpOption help;
+
     private static final double MIB = 1024.0 * 1024.0;
     private static final double GIB = 1024.0 * MIB;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--host", description = "Server address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
 
-    @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", description = "Server port (default: ${DEFAULT-VALUE}).")
     int port = 19500;
 
     @Option(
             names = {"-f", "--file"},
+            paramLabel = "FILE",
             required = true,
             description = "The file to download.")
     String file;
 
     @Option(
             names = {"-c", "--connections"},
+            paramLabel = "N",
             description = "Connections of each download (default: ${DEFAULT-VALUE}).")
     int connections = HftpDownloader.DEFAULT_CONNECTIONS;
 
-    @Option(names = "--slice-size", description = "Bytes per slice request (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--slice-size",
+            paramLabel = "BYTES",
+            description = "Bytes per slice request (default: ${DEFAULT-VALUE}).")
     long sliceSize = HftpDownloader.DEFAULT_SLICE_SIZE;
 
-    @Option(names = "--warmup-runs", description = "Runs of each kind before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup-runs",
+            paramLabel = "N",
+            description = "Runs of each kind before measuring (default: ${DEFAULT-VALUE}).")
     int warmupRuns = 3;
 
-    @Option(names = "--runs", description = "Measured runs of each kind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", paramLabel = "N", description = "Measured runs of each kind (default: ${DEFAULT-VALUE}).")
     int runs = 5;
 
     @Option(
             names = {"-o", "--output-dir"},
+            paramLabel = "DIR",
             description = "Where downloads are written, then deleted (default: the temporary directory).")
     Path outputDir = Path.of(System.getProperty("java.io.tmpdir"));
 
-    @Option(names = "--server-pid", description = "Also report this process's CPU time (from /proc).")
+    @Option(
+            names = "--server-pid",
+            paramLabel = "PID",
+            description = "Also report this process's CPU time (from /proc).")
     long serverPid = -1;
 
     @Option(names = "--no-single", description = "Skip the one-connection get_slice runs.")
     boolean noSingle;
 
-    @Option(names = "--format", description = "text or md (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "F", description = "text or md (default: ${DEFAULT-VALUE}).")
     String format = "text";
 
-    @Option(names = "--label", description = "The first column of the markdown row.")
+    @Option(names = "--label", paramLabel = "L", description = "The first column of the markdown row.")
     String label = "";
 
     /** One timed transfer. */
@@ -95,18 +112,21 @@ public final class DownloadBench implements Callable<Integer> {
 
     /** Runs the tool; returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new DownloadBench());
-        cl.setOut(out);
-        cl.setErr(err);
-        return cl.execute(args);
+        return Cli.execute(new DownloadBench(), args, out, err);
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!format.equals("text") && !format.equals("md")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text or md: " + format);
+        Cli.inRange(spec, "--port", port, 1, 65535);
+        Cli.inRange(spec, "--connections", connections, 1, 1_000_000);
+        Cli.inRange(spec, "--slice-size", sliceSize, 1, Long.MAX_VALUE);
+        Cli.inRange(spec, "--warmup-runs", warmupRuns, 0, 1_000_000);
+        Cli.inRange(spec, "--runs", runs, 1, 1_000_000);
+        if (spec.commandLine().getParseResult().hasMatchedOption("--server-pid")) {
+            Cli.inRange(spec, "--server-pid", serverPid, 1, Integer.MAX_VALUE);
         }
+        Cli.oneOf(spec, "--format", format, "text", "md");
         Path target = outputDir.resolve(file + ".download-bench");
         HftpDownloader downloader = HftpDownloader.builder(host, port)
                 .connections(connections)

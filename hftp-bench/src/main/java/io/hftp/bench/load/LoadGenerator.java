@@ -24,7 +24,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,51 +66,6 @@ public final class LoadGenerator {
     public LoadGenerator(LoadOptions options) {
         this.options = options;
         this.requestBytes = options.line.wireBytes();
-    }
-
-    /**
-     * Runs the load generator for the arguments after {@code load}, printing the result to {@code
-     * out}. Returns the exit code: 0, 1 when no reply at all was measured or some connections
-     * failed, 2 for bad arguments.
-     */
-    public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
-        LoadOptions options;
-        try {
-            if (args.length > 0 && args[0].equals("csv-header")) {
-                out.println(LoadResult.CSV_HEADER);
-                return 0;
-            }
-            if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
-                out.println(LoadOptions.USAGE);
-                return 0;
-            }
-            options = LoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("load: " + e.getMessage());
-            err.println(LoadOptions.USAGE);
-            return 2;
-        }
-        LoadResult result = new LoadGenerator(options).run();
-        switch (options.format) {
-            case CSV:
-                if (options.header) {
-                    out.println(LoadResult.CSV_HEADER);
-                }
-                out.println(result.csvRow());
-                err.println(result.text());
-                break;
-            case MD:
-                if (options.header) {
-                    out.println(LoadResult.markdownHeader());
-                }
-                out.println(result.markdownRow());
-                err.println(result.text());
-                break;
-            default:
-                out.println(result.text());
-        }
-        boolean ok = result.stats().replies > 0 && result.connected() == options.connections;
-        return ok ? 0 : 1;
     }
 
     /** Connects, warms up, measures, and disconnects. */

@@ -1,22 +1,60 @@
 package io.hftp.bench.load;
 
+import io.hftp.bench.Cli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The options of the load generator, parsed from its command line. Defaults depend on the mode:
- * {@code rate} 16 connections at depth 16, {@code conns} 1,000 connections at depth 1, {@code bulk}
- * 1 connection at depth 1.
+ * The options of the load generator, shared by its modes ({@link LoadCommand}). Defaults of the
+ * connections, the depth and the request depend on the mode (see {@link Mode}); {@link
+ * #validate} checks the ranges once the command line is parsed.
  */
 public final class LoadOptions {
-    /** What the generator measures. */
+    /** What the generator measures, with the defaults that suit it. */
     public enum Mode {
         /** Small requests, pipelined: replies per second and latency. */
-        RATE,
+        RATE(16, 16, "get_metadata small", "Small requests, pipelined: replies per second and latency."),
         /** Repeated {@code get_slice}: file bytes per second. */
-        BULK,
+        BULK(1, 1, null, "Repeated get_slice (base64 or raw): file bytes per second."),
         /** Many concurrent connections kept open, each sending requests: replies per second. */
-        CONNS
+        CONNS(1000, 1, "get_metadata small", "Many connections held open, each sending requests: replies per second.");
+
+        final int connections;
+        final int depth;
+        final String request;
+        final String description;
+
+        Mode(int connections, int depth, String request, String description) {
+            this.connections = connections;
+            this.depth = depth;
+            this.request = request;
+            this.description = description;
+        }
+
+        /** The word that names the mode on the command line. */
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** This mode's default for an option whose default depends on the mode, else null. */
+        String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            return switch (option.longestName()) {
+                case "--connections" -> Integer.toString(connections);
+                case "--depth" -> Integer.toString(depth);
+                case "--request" -> request;
+                default -> null;
+            };
+        }
     }
 
     /** How replies are read. */
@@ -34,215 +72,141 @@ public final class LoadOptions {
         MD
     }
 
-    static final String USAGE = "usage: load rate|bulk|conns [options]    (load csv-header: the CSV columns)\n"
-            + "  --host HOST            server address (127.0.0.1)\n"
-            + "  --port PORT            server port (19500)\n"
-            + "  -c, --connections N    connections (rate 16, conns 1000, bulk 1)\n"
-            + "  -D, --depth D          requests in flight per connection (rate 16, else 1)\n"
-            + "  -r, --request LINE     the request line, without CRLF (rate/conns: 'get_metadata small';\n"
-            + "                         bulk: required, a get_slice such as 'get_slice big 0 67108864')\n"
-            + "  -w, --warmup SEC       warm-up before measuring (2)\n"
-            + "  -t, --duration SEC     measuring time (5)\n"
-            + "  --threads N            event loop threads of the generator (1)\n"
-            + "  --transport T          auto|epoll|nio (auto)\n"
-            + "  --codec                read replies with HftpClientCodec (decodes base64) instead of raw\n"
-            + "  --connect-burst N      connection attempts in flight at once (256)\n"
-            + "  --connect-deadline SEC give up connecting after this long and measure those connected (30)\n"
-            + "  --server-pid PID       also report that process's CPU use and RSS (from /proc)\n"
-            + "  --format F             text|csv|md (text); --header prints the CSV/markdown header first\n"
-            + "  --label L              the first column of CSV/markdown output";
-
-    private static final Set<String> VALUE_OPTIONS = Set.of(
-            "--host",
-            "-p",
-            "--port",
-            "-c",
-            "--connections",
-            "-D",
-            "--depth",
-            "-r",
-            "--request",
-            "-w",
-            "--warmup",
-            "-t",
-            "--duration",
-            "--threads",
-            "--transport",
-            "--connect-burst",
-            "--connect-deadline",
-            "--server-pid",
-            "--format",
-            "--label");
-
     Mode mode;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
+
+    @Option(
+            names = {"-p", "--port"},
+            paramLabel = "PORT",
+            description = "Server port (default: ${DEFAULT-VALUE}).")
     int port = 19500;
+
+    @Option(
+            names = {"-c", "--connections"},
+            paramLabel = "N",
+            description = "Connections (default: ${DEFAULT-VALUE}).")
     int connections;
+
+    @Option(
+            names = {"-D", "--depth"},
+            paramLabel = "D",
+            description = "Requests in flight per connection (default: ${DEFAULT-VALUE}).")
     int depth;
+
+    @Option(
+            names = {"-r", "--request"},
+            paramLabel = "LINE",
+            description = "The request line, without CRLF (rate and conns: 'get_metadata small'; bulk: required,"
+                    + " a get_slice such as 'get_slice big 0 67108864', raw or not).")
     String request;
+
+    @Option(
+            names = {"-w", "--warmup"},
+            paramLabel = "SEC",
+            description = "Warm-up before measuring (default: ${DEFAULT-VALUE}).")
     double warmupSeconds = 2;
+
+    @Option(
+            names = {"-t", "--duration"},
+            paramLabel = "SEC",
+            description = "Measuring time (default: ${DEFAULT-VALUE}).")
     double durationSeconds = 5;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Event loop threads of the generator (default: ${DEFAULT-VALUE}).")
     int threads = 1;
+
+    @Option(names = "--transport", paramLabel = "T", description = "auto, epoll or nio (default: ${DEFAULT-VALUE}).")
     String transport = "auto";
+
+    @Option(names = "--codec", description = "Read replies with HftpClientCodec (decodes base64) instead of raw.")
+    boolean codec;
+
     Reader reader = Reader.RAW;
+
+    @Option(
+            names = "--connect-burst",
+            paramLabel = "N",
+            description = "Connection attempts in flight at once (default: ${DEFAULT-VALUE}).")
     int connectBurst = 256;
+
+    @Option(
+            names = "--connect-deadline",
+            paramLabel = "SEC",
+            description = "Give up connecting after this long and measure those connected (default: ${DEFAULT-VALUE}).")
     double connectDeadlineSeconds = 30;
+
+    @Option(
+            names = "--server-pid",
+            paramLabel = "PID",
+            description = "Also report that process's CPU use and RSS (from /proc).")
     long serverPid = -1;
+
+    @Option(names = "--format", paramLabel = "F", description = "text, csv or md (default: ${DEFAULT-VALUE}).")
+    String formatWord = "text";
+
     Format format = Format.TEXT;
+
+    @Option(names = "--header", description = "Print the CSV or markdown header before the row.")
     boolean header;
+
+    @Option(names = "--label", paramLabel = "L", description = "The first column of CSV and markdown output.")
     String label = "";
 
     /** The request as parsed from {@link #request}. */
     RequestLine line;
 
     /**
-     * Parses the arguments after {@code load}.
+     * Parses the arguments after {@code load} (a mode, then options), as the command does.
      *
-     * @throws IllegalArgumentException with a message fit for the user when they are wrong
+     * @throws ParameterException with a message fit for the user when they are wrong
      */
     public static LoadOptions parse(String... args) {
-        if (args.length == 0) {
-            throw new IllegalArgumentException("missing mode (rate, bulk or conns)");
+        CommandLine cl =
+                LoadCommand.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        if (!parsed.hasSubcommand()
+                || !(parsed.subcommand().commandSpec().userObject() instanceof LoadCommand.Run run)) {
+            throw new ParameterException(cl, LoadCommand.MISSING_MODE);
         }
-        LoadOptions o = new LoadOptions();
+        run.options.validate(run.mode, parsed.subcommand().commandSpec());
+        return run.options;
+    }
+
+    /** Checks the parsed values and derives the rest; a usage error if one is wrong. */
+    void validate(Mode mode, CommandSpec spec) {
+        this.mode = mode;
+        Cli.inRange(spec, "--port", port, 1, 65535);
+        Cli.inRange(spec, "--connections", connections, 1, 1_000_000);
+        Cli.inRange(spec, "--depth", depth, 1, 1 << 16);
+        Cli.seconds(spec, "--warmup", warmupSeconds, 0);
+        Cli.seconds(spec, "--duration", durationSeconds, 0.001);
+        Cli.inRange(spec, "--threads", threads, 1, 1024);
+        Cli.oneOf(spec, "--transport", transport, "auto", "epoll", "nio");
+        Cli.inRange(spec, "--connect-burst", connectBurst, 1, 1_000_000);
+        Cli.seconds(spec, "--connect-deadline", connectDeadlineSeconds, 0.001);
+        if (spec.commandLine().getParseResult().hasMatchedOption("--server-pid")) {
+            Cli.inRange(spec, "--server-pid", serverPid, 1, Integer.MAX_VALUE);
+        }
+        format = Format.valueOf(
+                Cli.oneOf(spec, "--format", formatWord, "text", "csv", "md").toUpperCase(Locale.ROOT));
+        reader = codec ? Reader.CODEC : Reader.RAW;
+        if (request == null) {
+            throw new ParameterException(
+                    spec.commandLine(), mode.word() + " needs --request 'get_slice FILE OFFSET SIZE [raw]'");
+        }
         try {
-            o.mode = Mode.valueOf(args[0].toUpperCase(Locale.ROOT));
+            line = RequestLine.parse(request);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown mode: " + args[0] + " (rate, bulk or conns)");
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        int connections = -1;
-        int depth = -1;
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--codec":
-                    o.reader = Reader.CODEC;
-                    continue;
-                case "--header":
-                    o.header = true;
-                    continue;
-                default:
-                    break;
-            }
-            if (!VALUE_OPTIONS.contains(a)) {
-                throw new IllegalArgumentException("unknown option: " + a);
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value for " + a);
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--host":
-                    o.host = v;
-                    break;
-                case "-p":
-                case "--port":
-                    o.port = intIn(a, v, 1, 65535);
-                    break;
-                case "-c":
-                case "--connections":
-                    connections = intIn(a, v, 1, 1_000_000);
-                    break;
-                case "-D":
-                case "--depth":
-                    depth = intIn(a, v, 1, 1 << 16);
-                    break;
-                case "-r":
-                case "--request":
-                    o.request = v;
-                    break;
-                case "-w":
-                case "--warmup":
-                    o.warmupSeconds = seconds(a, v, 0);
-                    break;
-                case "-t":
-                case "--duration":
-                    o.durationSeconds = seconds(a, v, 0.001);
-                    break;
-                case "--threads":
-                    o.threads = intIn(a, v, 1, 1024);
-                    break;
-                case "--transport":
-                    if (!v.equals("auto") && !v.equals("epoll") && !v.equals("nio")) {
-                        throw new IllegalArgumentException("--transport must be auto, epoll or nio: " + v);
-                    }
-                    o.transport = v;
-                    break;
-                case "--connect-burst":
-                    o.connectBurst = intIn(a, v, 1, 1_000_000);
-                    break;
-                case "--connect-deadline":
-                    o.connectDeadlineSeconds = seconds(a, v, 0.001);
-                    break;
-                case "--server-pid":
-                    o.serverPid = intIn(a, v, 1, Integer.MAX_VALUE);
-                    break;
-                case "--format":
-                    try {
-                        o.format = Format.valueOf(v.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--format must be text, csv or md: " + v);
-                    }
-                    break;
-                case "--label":
-                    o.label = v;
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option: " + a);
-            }
+        if (mode == Mode.BULK && line.kind() != RequestLine.Kind.SLICE && line.kind() != RequestLine.Kind.RAW_SLICE) {
+            throw new ParameterException(spec.commandLine(), "bulk measures get_slice, not: " + request);
         }
-        switch (o.mode) {
-            case RATE:
-                o.connections = connections > 0 ? connections : 16;
-                o.depth = depth > 0 ? depth : 16;
-                break;
-            case CONNS:
-                o.connections = connections > 0 ? connections : 1000;
-                o.depth = depth > 0 ? depth : 1;
-                break;
-            default:
-                o.connections = connections > 0 ? connections : 1;
-                o.depth = depth > 0 ? depth : 1;
-                if (o.request == null) {
-                    throw new IllegalArgumentException("bulk needs --request 'get_slice FILE OFFSET SIZE [raw]'");
-                }
-        }
-        if (o.request == null) {
-            o.request = "get_metadata small";
-        }
-        o.line = RequestLine.parse(o.request);
-        if (o.mode == Mode.BULK
-                && o.line.kind() != RequestLine.Kind.SLICE
-                && o.line.kind() != RequestLine.Kind.RAW_SLICE) {
-            throw new IllegalArgumentException("bulk measures get_slice, not: " + o.request);
-        }
-        return o;
-    }
-
-    private static int intIn(String option, String value, int min, int max) {
-        int n;
-        try {
-            n = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a number: " + value);
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(option + " must be in [" + min + ", " + max + "]: " + value);
-        }
-        return n;
-    }
-
-    private static double seconds(String option, String value, double min) {
-        double d;
-        try {
-            d = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a number of seconds: " + value);
-        }
-        if (!(d >= min) || d > 86_400) {
-            throw new IllegalArgumentException(option + " out of range: " + value);
-        }
-        return d;
     }
 
     /** The mode. */

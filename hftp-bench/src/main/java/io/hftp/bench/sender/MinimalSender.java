@@ -234,39 +234,4 @@ public final class MinimalSender implements AutoCloseable {
     private static byte[] status(String status) {
         return (status + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
-
-    /** {@code sender [-a ADDRESS] [-p PORT] [-d DIR]}: serves until killed. */
-    public static void main(String[] args) throws IOException {
-        String address = "127.0.0.1";
-        int port = 19500;
-        String dir = "testdata";
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value for " + a);
-            }
-            switch (a) {
-                case "-a":
-                case "--address":
-                    address = args[++i];
-                    break;
-                case "-p":
-                case "--port":
-                    port = Integer.parseInt(args[++i]);
-                    break;
-                case "-d":
-                case "--datadir":
-                    dir = args[++i];
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option: " + a);
-            }
-        }
-        Path root = Path.of(dir);
-        Files.createDirectories(root);
-        MinimalSender sender = new MinimalSender(new InetSocketAddress(address, port), root);
-        System.out.println("hftp-sender started on " + sender.address() + " serving " + root);
-        System.out.flush();
-        sender.serve();
-    }
 }

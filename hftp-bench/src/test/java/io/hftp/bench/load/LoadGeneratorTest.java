@@ -3,11 +3,10 @@ package io.hftp.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hftp.bench.sender.MinimalSender;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -77,10 +76,10 @@ class LoadGeneratorTest {
 
     @Test
     void printsCsvWithHeaderAndFailsOnRefusedConnections() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         int port = sender.address().getPort();
-        int code = LoadGenerator.run(
+        int code = LoadCommand.run(
                 new String[] {
                     "rate",
                     "--port",
@@ -101,30 +100,28 @@ class LoadGeneratorTest {
                     "--label",
                     "t"
                 },
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).isZero();
-        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+                new PrintWriter(out),
+                new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        String[] lines = out.toString().split("\n");
         assertThat(lines).hasSize(2);
         assertThat(lines[0]).isEqualTo(LoadResult.CSV_HEADER);
         assertThat(lines[1]).startsWith("t,rate,1,4,get_slice f 0 3,raw,");
 
         sender.close();
-        int refused = LoadGenerator.run(
+        int refused = LoadCommand.run(
                 new String[] {"rate", "--port", Integer.toString(port), "-c", "1", "-w", "0", "-t", "0.1"},
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()));
         assertThat(refused).isEqualTo(1);
     }
 
     @Test
     void badArgumentsExitWithTwo() throws InterruptedException {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LoadGenerator.run(
-                new String[] {"rate", "--nope"},
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        StringWriter err = new StringWriter();
+        int code = LoadCommand.run(
+                new String[] {"rate", "--nope"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --nope");
+        assertThat(err.toString()).isEqualTo("load: Unknown option: '--nope' (see 'load rate --help')\n");
     }
 }
