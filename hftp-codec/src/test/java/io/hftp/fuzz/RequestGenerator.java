@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Builds a pipeline of requests from fuzz data: valid request lines of every command, with names
+ * Builds a pipeline of requests from fuzz data: valid request lines of every command (both forms
+ * of {@code get_slice}), with names
  * and numbers that are sometimes right, sometimes too long or too large, then damaged by a few
  * byte flips, insertions and deletions, terminator included. Random bytes alone rarely spell a
  * command; this reaches the judging of arguments and the handling of files from the first input.
@@ -35,13 +36,18 @@ public final class RequestGenerator {
     }
 
     private static String line(FuzzBytes in, List<String> knownNames) {
-        switch (in.next() % 4) {
+        switch (in.next() % 6) {
             case 0:
                 return "get_file_listing";
             case 1:
                 return "quit";
             case 2:
                 return "get_metadata " + name(in, knownNames);
+            case 3:
+                return "help";
+            case 4:
+                // The 2026 edition's raw form; mutations reach rawx, RAW, a fifth word and so on.
+                return "get_slice " + name(in, knownNames) + " " + number(in) + " " + number(in) + " raw";
             default:
                 return "get_slice " + name(in, knownNames) + " " + number(in) + " " + number(in);
         }
