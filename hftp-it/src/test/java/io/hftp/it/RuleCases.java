@@ -4,6 +4,7 @@ import static io.hftp.it.Replies.BAD_EOL;
 import static io.hftp.it.Replies.BAD_OFFSET;
 import static io.hftp.it.Replies.BAD_REQUEST;
 import static io.hftp.it.Replies.FILE_NOT_FOUND;
+import static io.hftp.it.Replies.HELP;
 import static io.hftp.it.Replies.INVALID_ARGUMENTS;
 import static io.hftp.it.Replies.NO_SUCH_COMMAND;
 import static io.hftp.it.Replies.OK;
@@ -40,9 +41,29 @@ final class RuleCases {
         }
     }
 
+    /** Every byte value once, in order: raw bodies must carry CR, LF and NUL untouched. */
+    static final byte[] ALL256;
+
+    static {
+        ALL256 = new byte[256];
+        for (int i = 0; i < ALL256.length; i++) {
+            ALL256[i] = (byte) i;
+        }
+    }
+
     /** The listing of the populated directory, in byte order ('-' < '.' < digits < upper < '_' < lower). */
     static final List<String> LISTING = List.of(
-            "-dash", ".hidden", "0zero", "Z-upper", "_under", "archivo.txt", "empty", "link-in", "nul.bin", "six.bin");
+            "-dash",
+            ".hidden",
+            "0zero",
+            "Z-upper",
+            "_under",
+            "all256.bin",
+            "archivo.txt",
+            "empty",
+            "link-in",
+            "nul.bin",
+            "six.bin");
 
     private static final Duration SHORT = Duration.ofMillis(2);
 
@@ -57,6 +78,7 @@ final class RuleCases {
         Files.write(dir.resolve("archivo.txt"), ARCHIVO);
         Files.write(dir.resolve("six.bin"), SIX);
         Files.write(dir.resolve("nul.bin"), NUL);
+        Files.write(dir.resolve("all256.bin"), ALL256);
         Files.write(dir.resolve("empty"), new byte[0]);
         Files.writeString(dir.resolve(".hidden"), "h");
         Files.writeString(dir.resolve("-dash"), "-");
@@ -234,6 +256,62 @@ final class RuleCases {
         // The status table: quit.
         c.add(closes("table", "course: quit", "quit\r\n", OK));
         c.add(closes("table", "quit drops what follows it", "quit\r\nget_file_listing\r\n", OK));
+
+        c.addAll(edition2026());
+        return c;
+    }
+
+    /** What the 2026 edition adds besides raw bodies: {@code help}, the mode word, blank lines. */
+    static List<RuleCase> edition2026() {
+        List<RuleCase> c = new ArrayList<>();
+        String m41 = metadata(ARCHIVO.length);
+
+        // The commands table: help.
+        c.add(ask("table", "2026: help", "help\r\n", HELP));
+        c.add(ask("table", "two helps in one segment", "help\r\nhelp\r\n", HELP + HELP));
+        c.add(ask("table", "help one byte per segment", "help\r\n", HELP).inPieces(1, SHORT));
+        c.add(ask(
+                "table",
+                "help between other requests",
+                "get_metadata archivo.txt\r\nhelp\r\nverdura\r\n",
+                m41 + HELP + NO_SUCH_COMMAND));
+        c.add(ask("3", "HELP is not help", "HELP\r\n", NO_SUCH_COMMAND));
+        c.add(ask("3", "trailing space after help", "help \r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "2026: help x", "help x\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "help with two arguments", "help get_slice raw\r\n", INVALID_ARGUMENTS));
+
+        // Rule 3: blank lines are fatal in the 2026 edition.
+        c.add(closes("3", "a line of one space", " \r\nquit\r\n", BAD_REQUEST));
+        c.add(closes("3", "an empty line one byte per segment", "\r\nquit\r\n", BAD_REQUEST)
+                .inPieces(1, SHORT));
+        c.add(closes(
+                "3",
+                "an empty line after answered requests",
+                "get_metadata empty\r\nhelp\r\n\r\nget_metadata empty\r\n",
+                metadata(0) + HELP + BAD_REQUEST));
+        c.add(closes("3", "an empty line after a 2xx", "verdura\r\n\r\nquit\r\n", NO_SUCH_COMMAND + BAD_REQUEST));
+
+        // Rule 4: the mode word.
+        c.add(ask("4", "2026: mode word rawx", "get_slice archivo.txt 0 1 rawx\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "mode word RAW", "get_slice archivo.txt 0 1 RAW\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "mode word base64", "get_slice archivo.txt 0 1 base64\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "mode word ra", "get_slice archivo.txt 0 1 ra\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw and a fifth word", "get_slice archivo.txt 0 1 raw raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw and a sixth word", "get_slice archivo.txt 0 1 raw x y\r\n", INVALID_ARGUMENTS));
+        c.add(ask("3", "trailing space after raw", "get_slice archivo.txt 0 1 raw \r\n", INVALID_ARGUMENTS));
+        c.add(ask("3", "double space before raw", "get_slice archivo.txt 0 1  raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw in place of the size", "get_slice archivo.txt 0 raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw on get_metadata", "get_metadata archivo.txt raw\r\n", INVALID_ARGUMENTS));
+
+        // Rule 6: the mode word is checked after the numbers and before the file.
+        c.add(ask(
+                "6",
+                "course: get_slice bar 0 1 rawx on an empty file",
+                "get_slice empty 0 1 rawx\r\n",
+                INVALID_ARGUMENTS));
+        c.add(ask("6", "mode word before existence", "get_slice does_not_exist 0 1 rawx\r\n", INVALID_ARGUMENTS));
+        c.add(ask("6", "number form before the mode word", "get_slice archivo.txt x 1 raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("6", "name form with raw", "get_slice ../x 0 1 raw\r\n", INVALID_ARGUMENTS));
         return c;
     }
 
