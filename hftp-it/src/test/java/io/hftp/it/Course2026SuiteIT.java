@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hftp.server.Transport;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ class Course2026SuiteIT {
         try (Course2026Client c = connect(peer)) {
             assertThat(c.metadata("bigtest")).isEqualTo(big.length);
             Replies.assertSameBytes("the base64 slice", c.slice("bigtest", 0, big.length), big);
+            Replies.assertSameBytes("the raw slice", c.rawSlice("bigtest", 0, big.length), big);
             c.quit();
         }
     }
@@ -127,12 +129,40 @@ class Course2026SuiteIT {
 
     @ParameterizedTest
     @MethodSource("peers")
+    void rawSliceOfAll256ByteValues(Peer peer) throws Exception {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        TestFiles.write(dir().resolve("allbytes"), all);
+        try (Course2026Client c = connect(peer)) {
+            assertThat(c.rawSlice("allbytes", 0, 256)).isEqualTo(all);
+            c.quit();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("peers")
+    void rawSliceInTheMiddleOfAFile(Peer peer) throws Exception {
+        Files.writeString(dir().resolve("letters"), "abcdefghij");
+        try (Course2026Client c = connect(peer)) {
+            assertThat(new String(c.rawSlice("letters", 3, 4), StandardCharsets.US_ASCII))
+                    .isEqualTo("defg");
+            c.quit();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("peers")
     void anUnknownModeWordIsInvalidBeforeTheRangeIsChecked(Peer peer) throws Exception {
         Files.write(dir().resolve("bar"), new byte[0]);
         try (Course2026Client c = connect(peer)) {
             assertThat(c.send("get_slice bar 0 1 rawx")).isEqualTo(201);
             assertThat(c.send("get_slice bar 0 1"))
                     .as("the range, without the mode word")
+                    .isEqualTo(203);
+            assertThat(c.send("get_slice bar 0 1 raw"))
+                    .as("the range, once the mode word is right")
                     .isEqualTo(203);
             c.quit();
         }
