@@ -106,7 +106,16 @@ final class Replies {
         }
         int at = Arrays.mismatch(actual, 0, actual.length, expected, 0, actual.length);
         if (at >= 0) {
-            throw new AssertionError(what + ": stray byte at " + at + " of " + actual.length + ": got "
+            int wrong = 0;
+            int last = at;
+            for (int i = at; i < actual.length; i++) {
+                if (actual[i] != expected[i]) {
+                    wrong++;
+                    last = i;
+                }
+            }
+            throw new AssertionError(what + ": " + wrong + " stray bytes between " + at + " and " + last + " of "
+                    + actual.length + "; the first: got "
                     + show(Arrays.copyOfRange(actual, at, Math.min(actual.length, at + 80))) + ", expected "
                     + show(Arrays.copyOfRange(expected, at, Math.min(expected.length, at + 80))));
         }
