@@ -150,6 +150,38 @@ final class RawClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Reads {@code length} bytes and fails unless they are bytes {@code [position, position +
+     * length)} of {@link TestFiles#pattern}, comparing through one bounded buffer whatever the length.
+     */
+    RawClient expectPattern(long position, long length) throws IOException {
+        byte[] got = new byte[64 * 1024];
+        byte[] want = new byte[got.length];
+        for (long done = 0; done < length; ) {
+            int r;
+            try {
+                r = in.read(got, 0, (int) Math.min(got.length, length - done));
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("timed out after " + done + " of " + length + " expected bytes");
+            }
+            if (r < 0) {
+                throw new AssertionError("EOF after " + done + " of " + length + " expected bytes");
+            }
+            TestFiles.pattern(want, 0, position + done, r);
+            int at = Arrays.mismatch(got, 0, r, want, 0, r);
+            if (at >= 0) {
+                fail(
+                        "byte %d of the body (file offset %d) differs: got %s, expected %s",
+                        done + at,
+                        position + done + at,
+                        Replies.show(Arrays.copyOfRange(got, at, Math.min(r, at + 80))),
+                        Replies.show(Arrays.copyOfRange(want, at, Math.min(r, at + 80))));
+            }
+            done += r;
+        }
+        return this;
+    }
+
     RawClient expect(String expected) throws IOException {
         return expect(expected.getBytes(StandardCharsets.ISO_8859_1));
     }

@@ -31,10 +31,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       4300 digits and drops the connection without a reply).
  * </ul>
  *
- * Not compared at all, because the reference cannot show them: unreadable files (rule 5; the
- * reference lists them and drops the connection on a slice; our side is in {@link ChangingFilesIT}),
- * files changing during a slice (rule 9; the reference reads the slice whole first), and the
- * daemon's own limits (idle timeout, connection limit).
+ * <p>The 2026 edition's cases ({@code help}, the mode word, blank lines, raw bodies) are common
+ * cases: the reference speaks that edition too.
+ *
+ * <p>Not compared at all: unreadable files (rule 5; a server run as root reads every file whatever
+ * its mode), files changing during a base64 or raw slice (rules 9 and 12; the reference reads the
+ * slice whole first; ours are in {@link ChangingFilesIT}), and the daemon's own limits (idle
+ * timeout, connection limit).
  */
 class ReferenceServerIT {
     @RegisterExtension

@@ -19,6 +19,10 @@ final class Replies {
     static final String INVALID_ARGUMENTS = "201 INVALID ARGUMENTS FOR COMMAND\r\n";
     static final String FILE_NOT_FOUND = "202 FILE NOT FOUND\r\n";
     static final String BAD_OFFSET = "203 OFFSET EXCEEDS FILE SIZE\r\n";
+    /** The five command words {@code help} lists, in the order it lists them (2026 edition). */
+    static final List<String> COMMAND_WORDS = List.of("get_file_listing", "get_metadata", "get_slice", "help", "quit");
+    /** The whole reply to {@code help}: status, one line per command word, an empty line. */
+    static final String HELP = OK + "get_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n";
 
     private Replies() {}
 
@@ -46,6 +50,23 @@ final class Replies {
 
     static byte[] slice(byte[] file) {
         return slice(file, 0, file.length);
+    }
+
+    /**
+     * The whole reply to a successful {@code get_slice ... raw} (rule 12): status, the {@code
+     * Content-Length} header, an empty line, then the bytes of the range and nothing after them.
+     */
+    static byte[] rawSlice(byte[] file, int offset, int size) {
+        return concat(rawHead(size), Arrays.copyOfRange(file, offset, offset + size));
+    }
+
+    static byte[] rawSlice(byte[] file) {
+        return rawSlice(file, 0, file.length);
+    }
+
+    /** What precedes a raw body of {@code size} bytes: status line, header, empty line. */
+    static byte[] rawHead(long size) {
+        return ascii(OK + "Content-Length: " + size + "\r\n\r\n");
     }
 
     static byte[] ascii(String s) {
@@ -85,7 +106,16 @@ final class Replies {
         }
         int at = Arrays.mismatch(actual, 0, actual.length, expected, 0, actual.length);
         if (at >= 0) {
-            throw new AssertionError(what + ": stray byte at " + at + " of " + actual.length + ": got "
+            int wrong = 0;
+            int last = at;
+            for (int i = at; i < actual.length; i++) {
+                if (actual[i] != expected[i]) {
+                    wrong++;
+                    last = i;
+                }
+            }
+            throw new AssertionError(what + ": " + wrong + " stray bytes between " + at + " and " + last + " of "
+                    + actual.length + "; the first: got "
                     + show(Arrays.copyOfRange(actual, at, Math.min(actual.length, at + 80))) + ", expected "
                     + show(Arrays.copyOfRange(expected, at, Math.min(expected.length, at + 80))));
         }

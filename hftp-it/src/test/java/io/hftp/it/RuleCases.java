@@ -4,6 +4,7 @@ import static io.hftp.it.Replies.BAD_EOL;
 import static io.hftp.it.Replies.BAD_OFFSET;
 import static io.hftp.it.Replies.BAD_REQUEST;
 import static io.hftp.it.Replies.FILE_NOT_FOUND;
+import static io.hftp.it.Replies.HELP;
 import static io.hftp.it.Replies.INVALID_ARGUMENTS;
 import static io.hftp.it.Replies.NO_SUCH_COMMAND;
 import static io.hftp.it.Replies.OK;
@@ -40,9 +41,29 @@ final class RuleCases {
         }
     }
 
+    /** Every byte value once, in order: raw bodies must carry CR, LF and NUL untouched. */
+    static final byte[] ALL256;
+
+    static {
+        ALL256 = new byte[256];
+        for (int i = 0; i < ALL256.length; i++) {
+            ALL256[i] = (byte) i;
+        }
+    }
+
     /** The listing of the populated directory, in byte order ('-' < '.' < digits < upper < '_' < lower). */
     static final List<String> LISTING = List.of(
-            "-dash", ".hidden", "0zero", "Z-upper", "_under", "archivo.txt", "empty", "link-in", "nul.bin", "six.bin");
+            "-dash",
+            ".hidden",
+            "0zero",
+            "Z-upper",
+            "_under",
+            "all256.bin",
+            "archivo.txt",
+            "empty",
+            "link-in",
+            "nul.bin",
+            "six.bin");
 
     private static final Duration SHORT = Duration.ofMillis(2);
 
@@ -57,6 +78,7 @@ final class RuleCases {
         Files.write(dir.resolve("archivo.txt"), ARCHIVO);
         Files.write(dir.resolve("six.bin"), SIX);
         Files.write(dir.resolve("nul.bin"), NUL);
+        Files.write(dir.resolve("all256.bin"), ALL256);
         Files.write(dir.resolve("empty"), new byte[0]);
         Files.writeString(dir.resolve(".hidden"), "h");
         Files.writeString(dir.resolve("-dash"), "-");
@@ -234,6 +256,150 @@ final class RuleCases {
         // The status table: quit.
         c.add(closes("table", "course: quit", "quit\r\n", OK));
         c.add(closes("table", "quit drops what follows it", "quit\r\nget_file_listing\r\n", OK));
+
+        c.addAll(edition2026());
+        c.addAll(raw());
+        return c;
+    }
+
+    /** What the 2026 edition adds besides raw bodies: {@code help}, the mode word, blank lines. */
+    static List<RuleCase> edition2026() {
+        List<RuleCase> c = new ArrayList<>();
+        String m41 = metadata(ARCHIVO.length);
+
+        // The commands table: help.
+        c.add(ask("table", "2026: help", "help\r\n", HELP));
+        c.add(ask("table", "two helps in one segment", "help\r\nhelp\r\n", HELP + HELP));
+        c.add(ask("table", "help one byte per segment", "help\r\n", HELP).inPieces(1, SHORT));
+        c.add(ask(
+                "table",
+                "help between other requests",
+                "get_metadata archivo.txt\r\nhelp\r\nverdura\r\n",
+                m41 + HELP + NO_SUCH_COMMAND));
+        c.add(ask("3", "HELP is not help", "HELP\r\n", NO_SUCH_COMMAND));
+        c.add(ask("3", "trailing space after help", "help \r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "2026: help x", "help x\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "help with two arguments", "help get_slice raw\r\n", INVALID_ARGUMENTS));
+
+        // Rule 3: blank lines are fatal in the 2026 edition.
+        c.add(closes("3", "a line of one space", " \r\nquit\r\n", BAD_REQUEST));
+        c.add(closes("3", "an empty line one byte per segment", "\r\nquit\r\n", BAD_REQUEST)
+                .inPieces(1, SHORT));
+        c.add(closes(
+                "3",
+                "an empty line after answered requests",
+                "get_metadata empty\r\nhelp\r\n\r\nget_metadata empty\r\n",
+                metadata(0) + HELP + BAD_REQUEST));
+        c.add(closes("3", "an empty line after a 2xx", "verdura\r\n\r\nquit\r\n", NO_SUCH_COMMAND + BAD_REQUEST));
+
+        // Rule 4: the mode word.
+        c.add(ask("4", "2026: mode word rawx", "get_slice archivo.txt 0 1 rawx\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "mode word RAW", "get_slice archivo.txt 0 1 RAW\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "mode word base64", "get_slice archivo.txt 0 1 base64\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "mode word ra", "get_slice archivo.txt 0 1 ra\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw and a fifth word", "get_slice archivo.txt 0 1 raw raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw and a sixth word", "get_slice archivo.txt 0 1 raw x y\r\n", INVALID_ARGUMENTS));
+        c.add(ask("3", "trailing space after raw", "get_slice archivo.txt 0 1 raw \r\n", INVALID_ARGUMENTS));
+        c.add(ask("3", "double space before raw", "get_slice archivo.txt 0 1  raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw in place of the size", "get_slice archivo.txt 0 raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("4", "raw on get_metadata", "get_metadata archivo.txt raw\r\n", INVALID_ARGUMENTS));
+
+        // Rule 6: the mode word is checked after the numbers and before the file.
+        c.add(ask(
+                "6",
+                "course: get_slice bar 0 1 rawx on an empty file",
+                "get_slice empty 0 1 rawx\r\n",
+                INVALID_ARGUMENTS));
+        c.add(ask("6", "mode word before existence", "get_slice does_not_exist 0 1 rawx\r\n", INVALID_ARGUMENTS));
+        c.add(ask("6", "number form before the mode word", "get_slice archivo.txt x 1 raw\r\n", INVALID_ARGUMENTS));
+        c.add(ask("6", "name form with raw", "get_slice ../x 0 1 raw\r\n", INVALID_ARGUMENTS));
+        return c;
+    }
+
+    /** Rule 12: raw bodies, alone, at the edges of files, pipelined and interleaved with base64. */
+    static List<RuleCase> raw() {
+        List<RuleCase> c = new ArrayList<>();
+        String m41 = metadata(ARCHIVO.length);
+
+        c.add(ask("12", "spec example", "get_slice archivo.txt 5 5 raw\r\n", "0 OK\r\nContent-Length: 5\r\n\r\ncalor"));
+        c.add(ask("12", "size 0 at the start", "get_slice archivo.txt 0 0 raw\r\n", OK + "Content-Length: 0\r\n\r\n"));
+        c.add(ask("12", "size 0 at the end", "get_slice archivo.txt 41 0 raw\r\n", OK + "Content-Length: 0\r\n\r\n"));
+        c.add(ask("12", "empty file, size 0", "get_slice empty 0 0 raw\r\n", OK + "Content-Length: 0\r\n\r\n"));
+        c.add(ask("12", "whole file", "get_slice archivo.txt 0 41 raw\r\n", raw(ARCHIVO, 0, 41)));
+        c.add(ask("12", "last byte", "get_slice archivo.txt 40 1 raw\r\n", raw(ARCHIVO, 40, 1)));
+        c.add(ask(
+                "12",
+                "leading zeros, none in the header",
+                "get_slice archivo.txt 0005 0005 raw\r\n",
+                raw(ARCHIVO, 5, 5)));
+        c.add(ask("12", "all 256 byte values", "get_slice all256.bin 0 256 raw\r\n", raw(ALL256, 0, 256)));
+        c.add(ask("12", "TAB LF VT FF CR in the body", "get_slice all256.bin 9 6 raw\r\n", raw(ALL256, 9, 6)));
+        c.add(ask("12", "a body that ends in CR", "get_slice all256.bin 12 2 raw\r\n", raw(ALL256, 12, 2)));
+        c.add(ask("12", "data with NUL bytes", "get_slice nul.bin 0 300 raw\r\n", raw(NUL, 0, 300)));
+        c.add(ask("12", "whole 600-byte file", "get_slice six.bin 0 600 raw\r\n", raw(SIX, 0, 600)));
+        c.add(ask("12", "slice 100 200 of 600 bytes", "get_slice six.bin 100 200 raw\r\n", raw(SIX, 100, 200)));
+        c.add(ask(
+                "12", "through a link inside", "get_slice link-in 0 4 raw\r\n", OK + "Content-Length: 4\r\n\r\n!Que"));
+        c.add(ask("12", "one byte per segment", "get_slice archivo.txt 5 5 raw\r\n", raw(ARCHIVO, 5, 5))
+                .inPieces(1, SHORT));
+
+        // Range and existence errors are the same status lines as for base64.
+        c.add(ask("12", "range one byte too long", "get_slice archivo.txt 40 2 raw\r\n", BAD_OFFSET));
+        c.add(ask("12", "offset past the end", "get_slice archivo.txt 42 0 raw\r\n", BAD_OFFSET));
+        c.add(ask("12", "empty file, one byte", "get_slice empty 0 1 raw\r\n", BAD_OFFSET));
+        c.add(ask("12", "offset beyond 64 bits", "get_slice archivo.txt 18446744073709551616 0 raw\r\n", BAD_OFFSET));
+        c.add(ask("12", "missing file", "get_slice does_not_exist 0 1 raw\r\n", FILE_NOT_FOUND));
+        c.add(ask("12", "a directory", "get_slice sub 0 0 raw\r\n", FILE_NOT_FOUND));
+        c.add(ask("12", "a named pipe", "get_slice fifo 0 0 raw\r\n", FILE_NOT_FOUND));
+
+        // Nothing after the body: the next reply starts right after its last byte.
+        c.add(ask(
+                "12",
+                "raw and base64 interleaved in one segment",
+                "get_slice archivo.txt 5 5 raw\r\nget_slice archivo.txt 5 20\r\nget_slice all256.bin 0 256 raw\r\n"
+                        + "get_slice nul.bin 1 2\r\nget_slice archivo.txt 0 0 raw\r\nget_slice six.bin 0 600\r\n"
+                        + "get_slice six.bin 0 600 raw\r\n",
+                raw(ARCHIVO, 5, 5)
+                        + OK
+                        + "Y2Fsb3IgcXVlIGhhY2UgaG95LCA=\r\n"
+                        + raw(ALL256, 0, 256)
+                        + slice(NUL, 1, 2)
+                        + raw(ARCHIVO, 0, 0)
+                        + slice(SIX, 0, 600)
+                        + raw(SIX, 0, 600)));
+        c.add(ask(
+                "12",
+                "raw followed by every other command",
+                "get_slice all256.bin 250 6 raw\r\nget_metadata archivo.txt\r\nget_slice all256.bin 0 3 raw\r\n"
+                        + "get_file_listing\r\nget_slice archivo.txt 40 1 raw\r\nhelp\r\n"
+                        + "get_slice archivo.txt 9 9 raw\r\nverdura\r\nget_slice empty 0 0 raw\r\n"
+                        + "get_slice archivo.txt 1 1 raw\r\nget_slice empty 0 1 raw\r\n",
+                raw(ALL256, 250, 6)
+                        + m41
+                        + raw(ALL256, 0, 3)
+                        + Replies.listing(LISTING)
+                        + raw(ARCHIVO, 40, 1)
+                        + HELP
+                        + raw(ARCHIVO, 9, 9)
+                        + NO_SUCH_COMMAND
+                        + raw(ARCHIVO, 0, 0)
+                        + raw(ARCHIVO, 1, 1)
+                        + BAD_OFFSET));
+        c.add(ask(
+                        "12",
+                        "interleaved, one byte per segment",
+                        "get_slice archivo.txt 5 5 raw\r\nget_slice archivo.txt 5 20\r\nget_slice all256.bin 9 6 raw\r\n",
+                        raw(ARCHIVO, 5, 5) + OK + "Y2Fsb3IgcXVlIGhhY2UgaG95LCA=\r\n" + raw(ALL256, 9, 6))
+                .inPieces(1, SHORT));
+        c.add(closes(
+                "12",
+                "raw then an empty line",
+                "get_slice archivo.txt 5 5 raw\r\n\r\nget_slice archivo.txt 5 5 raw\r\n",
+                raw(ARCHIVO, 5, 5) + BAD_REQUEST));
+        c.add(closes(
+                "12", "raw then a bare LF", "get_slice all256.bin 0 256 raw\r\nquit\n", raw(ALL256, 0, 256) + BAD_EOL));
+        c.add(closes(
+                "12", "raw then quit", "get_slice archivo.txt 5 5 raw\r\nquit\r\nhelp\r\n", raw(ARCHIVO, 5, 5) + OK));
         return c;
     }
 
@@ -286,6 +452,11 @@ final class RuleCases {
 
     private static String slice(byte[] file, int offset, int size) {
         return new String(Replies.slice(file, offset, size), StandardCharsets.ISO_8859_1);
+    }
+
+    /** A raw slice reply as the ISO-8859-1 string {@link RuleCase#ask} turns back into the same bytes. */
+    private static String raw(byte[] file, int offset, int size) {
+        return new String(Replies.rawSlice(file, offset, size), StandardCharsets.ISO_8859_1);
     }
 
     /** A case on which the reference server answers differently, and the rule that decides it. */

@@ -36,6 +36,41 @@ final class TestFiles {
         return all;
     }
 
+    /**
+     * Byte {@code position} of a pattern that never repeats within a file and is computed, not
+     * stored: files far larger than the heap a test may hold are written and compared through it.
+     */
+    static void pattern(byte[] into, int from, long position, int length) {
+        long word = 0;
+        for (int i = 0; i < length; i++) {
+            long p = position + i;
+            if (i == 0 || (p & 7) == 0) {
+                word = mix(p >>> 3);
+            }
+            into[from + i] = (byte) (word >>> ((p & 7) << 3));
+        }
+    }
+
+    /** Writes the first {@code size} bytes of the {@link #pattern} through one bounded buffer. */
+    static void writePattern(Path file, long size) throws IOException {
+        byte[] buf = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long done = 0; done < size; ) {
+                int n = (int) Math.min(buf.length, size - done);
+                pattern(buf, 0, done, n);
+                out.write(buf, 0, n);
+                done += n;
+            }
+        }
+    }
+
+    /** SplitMix64's finaliser: every input word gives a well-mixed, distinct output word. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
     /** Creates a named pipe: a directory entry that is neither a regular file nor a directory. */
     static void mkfifo(Path path) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("mkfifo", path.toString())
