@@ -46,8 +46,9 @@ import java.nio.channels.FileChannel;
 final class RawSliceBody implements ChannelProgressiveFutureListener {
     /**
      * Counts a file region as its length against the write buffer's water marks (Netty's default
-     * estimator counts it as 0 bytes), so that a connection sending a raw body is unwritable, and
-     * not read from, until most of it is out, as with the buffers of a base64 body.
+     * estimator counts it as 0 bytes), as the buffers of a base64 body count. The outbound buffer
+     * takes a message's size off only once it is written whole, so a region above the high water
+     * mark keeps its connection unwritable, and not read from, until its last byte is out.
      */
     static final MessageSizeEstimator ESTIMATOR = new MessageSizeEstimator() {
         private final Handle fallback = DefaultMessageSizeEstimator.DEFAULT.newHandle();

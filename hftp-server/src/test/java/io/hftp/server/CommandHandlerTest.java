@@ -5,6 +5,10 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.hftp.codec.HftpServerCodec;
 import io.hftp.testing.Splits;
 import io.netty.buffer.ByteBuf;
@@ -494,13 +498,26 @@ class CommandHandlerTest {
                 }
             }
         });
-        ch.writeInbound(
-                Unpooled.copiedBuffer("get_slice archivo.txt 5 5 raw\r\nget_metadata archivo.txt\r\n", ISO_8859_1));
-        ch.runPendingTasks();
-        assertThat(out(ch)).isEqualTo("0 OK\r\nContent-Length: 5\r\n\r\n");
-        assertThat(ch.isOpen()).isFalse();
-        assertThat(stats.slicesInFlight()).isZero();
-        assertThat(stats.zeroCopyBodies()).isZero();
+        Logger logger = (Logger) org.slf4j.LoggerFactory.getLogger(CommandHandler.class);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        logger.addAppender(warnings);
+        try {
+            ch.writeInbound(
+                    Unpooled.copiedBuffer("get_slice archivo.txt 5 5 raw\r\nget_metadata archivo.txt\r\n", ISO_8859_1));
+            ch.runPendingTasks();
+            assertThat(out(ch)).isEqualTo("0 OK\r\nContent-Length: 5\r\n\r\n");
+            assertThat(ch.isOpen()).isFalse();
+            assertThat(stats.slicesInFlight()).isZero();
+            assertThat(stats.zeroCopyBodies()).isZero();
+        } finally {
+            logger.detachAppender(warnings);
+        }
+        assertThat(warnings.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage())
+                    .contains("get_slice archivo.txt 5 5 raw failed after 0 bytes", "smaller then requested");
+        });
         assertFalse(ch.finish());
     }
 
@@ -519,14 +536,12 @@ class CommandHandlerTest {
 
     @Test
     void theAccessLogCountsTheRawHeaderAndBody() throws IOException {
-        ch.qos.logback.classic.Logger access =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("hftp.access");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>();
+        Logger access = (Logger) org.slf4j.LoggerFactory.getLogger("hftp.access");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         access.addAppender(lines);
-        ch.qos.logback.classic.Level level = access.getLevel();
-        access.setLevel(ch.qos.logback.classic.Level.INFO);
+        Level level = access.getLevel();
+        access.setLevel(Level.INFO);
         try {
             exchange("get_slice archivo.txt 5 5 raw\r\nget_slice archivo.txt 0 0 raw\r\nget_slice nope 0 1 raw\r\n", 7);
         } finally {
