@@ -1,5 +1,6 @@
 package io.hftp.client;
 
+import io.hftp.codec.SliceMode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -70,6 +71,19 @@ public final class BlockingHftpClient implements AutoCloseable {
     /** Streams bytes {@code [offset, offset + size)} of {@code name} into {@code sink}; returns the count. */
     public long slice(String name, long offset, long size, SliceSink sink) throws IOException {
         return await(client.slice(name, offset, size, sink));
+    }
+
+    /** Streams a slice, sent as {@code mode} asks, into {@code sink}; see {@link HftpClient#slice(String, long, long, SliceMode, SliceSink)}. */
+    public long slice(String name, long offset, long size, SliceMode mode, SliceSink sink) throws IOException {
+        return await(client.slice(name, offset, size, mode, sink));
+    }
+
+    /**
+     * The command words the server knows ({@code help}, 2026 edition); a classic server's {@code
+     * 200 NO SUCH COMMAND} is thrown as an {@link HftpStatusException}.
+     */
+    public List<String> help() throws IOException {
+        return await(client.help());
     }
 
     /** Streams a slice into a channel, which is left open. */

@@ -2,6 +2,7 @@ package io.hftp.client;
 
 import io.hftp.codec.HftpClientCodec;
 import io.hftp.codec.HftpRequest;
+import io.hftp.codec.SliceMode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -157,14 +158,35 @@ public final class HftpClient implements AutoCloseable {
     }
 
     /**
-     * Fetches bytes {@code [offset, offset + size)} of file {@code name} into {@code sink} as they
-     * arrive (see {@link SliceSink} for the thread it runs on). The future gives the number of
-     * bytes written, which equals {@code size}. If the sink fails, the future fails with the sink's
-     * exception and the rest of the slice is discarded; the connection stays usable.
+     * The command words the server knows, from {@code help} (2026 edition). A classic server
+     * answers {@code 200 NO SUCH COMMAND}: the future then fails with an {@link
+     * HftpStatusException} of that status, and the connection stays usable.
+     */
+    public CompletableFuture<List<String>> help() {
+        return send(HftpRequest.HELP, null);
+    }
+
+    /**
+     * Fetches bytes {@code [offset, offset + size)} of file {@code name}, as base64 (both editions),
+     * into {@code sink} as they arrive; see {@link #slice(String, long, long, SliceMode, SliceSink)}.
      */
     public CompletableFuture<Long> slice(String name, long offset, long size, SliceSink sink) {
+        return slice(name, offset, size, SliceMode.BASE64, sink);
+    }
+
+    /**
+     * Fetches bytes {@code [offset, offset + size)} of file {@code name} into {@code sink} as they
+     * arrive (see {@link SliceSink} for the thread it runs on), sent as {@code mode} asks: {@link
+     * SliceMode#RAW} only from a server of the 2026 edition (see {@link #help()}); a classic one
+     * answers it {@code 201}. Raw bytes reach the sink in the buffers they were received in, without
+     * a copy. The future gives the number of bytes written, which equals {@code size}. If the sink
+     * fails, the future fails with the sink's exception and the rest of the slice is discarded; the
+     * connection stays usable.
+     */
+    public CompletableFuture<Long> slice(String name, long offset, long size, SliceMode mode, SliceSink sink) {
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(sink, "sink");
-        return send(new HftpRequest.GetSlice(checkName(name), offset, size), sink);
+        return send(new HftpRequest.GetSlice(checkName(name), offset, size, mode), sink);
     }
 
     /** {@link #slice(String, long, long, SliceSink)} into a channel, which is left open. */

@@ -115,6 +115,8 @@ final class HftpClientHandler extends ChannelDuplexHandler {
             head.fail(new HftpStatusException(((HftpReply.Failure) reply).status(), reply.request()));
         } else if (reply instanceof HftpReply.Listing) {
             head.complete(((HftpReply.Listing) reply).names());
+        } else if (reply instanceof HftpReply.Help) {
+            head.complete(((HftpReply.Help) reply).commands());
         } else if (reply instanceof HftpReply.Metadata) {
             head.complete(((HftpReply.Metadata) reply).size());
         } else if (reply instanceof HftpReply.QuitOk) {

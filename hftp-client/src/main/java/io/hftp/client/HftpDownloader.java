@@ -1,6 +1,7 @@
 package io.hftp.client;
 
 import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -38,6 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * complete; with {@link Builder#resume(boolean) resume} a later run fetches only the rest, unless
  * the file's size on the server changed in between, which fails (start over without resume). A
  * file that changes size during a download fails it too.
+ *
+ * <p>Slices are asked for raw when the server speaks the 2026 edition and as base64 otherwise: by
+ * default ({@link DownloadMode#AUTO}) the first connection asks {@code help} once per download to
+ * find out; {@link Builder#mode(DownloadMode)} can force either. Both are written the same way:
+ * each piece, as it arrives, goes into the part file with positional writes from the received
+ * buffers themselves; raw bytes are not decoded nor copied on the way.
  *
  * <p>A download rides out lost connections: when a connection closes, breaks the protocol, times
  * out or is answered with a status that ends it (1xx), its slices are fetched again and a new
@@ -84,6 +91,7 @@ public final class HftpDownloader {
     private final boolean resume;
     private final Listener listener;
     private final long progressIntervalMillis;
+    private final DownloadMode mode;
 
     private HftpDownloader(Builder b) {
         this.host = b.host;
@@ -95,6 +103,7 @@ public final class HftpDownloader {
         this.resume = b.resume;
         this.listener = b.listener;
         this.progressIntervalMillis = b.progressIntervalMillis;
+        this.mode = b.mode;
     }
 
     /** A builder for downloads from {@code host:port}. */
@@ -177,6 +186,9 @@ public final class HftpDownloader {
         private boolean stopped;
 
         private long size;
+        /** How slices are asked for, settled before the first one. */
+        private SliceMode sliceMode;
+
         private RangeSet done = new RangeSet();
         private FileChannel file;
 
@@ -191,6 +203,7 @@ public final class HftpDownloader {
         DownloadResult execute() throws IOException {
             try {
                 Connection first = adopt(BlockingHftpClient.await(HftpClient.connect(host, port, runOptions)));
+                sliceMode = mode == DownloadMode.AUTO ? edition(first.client) : mode.sliceMode();
                 size = BlockingHftpClient.await(first.client.size(name));
                 openPart();
                 long resumed = done.total();
@@ -219,6 +232,19 @@ public final class HftpDownloader {
                 throw e;
             } finally {
                 closeAll();
+            }
+        }
+
+        /** Rule 13: {@code help} answered {@code 0 OK} means a 2026 server; {@code 200} a classic one. */
+        private SliceMode edition(HftpClient client) throws IOException {
+            try {
+                BlockingHftpClient.await(client.help());
+                return SliceMode.RAW;
+            } catch (HftpStatusException e) {
+                if (e.status() == HftpStatus.NO_SUCH_COMMAND) {
+                    return SliceMode.BASE64;
+                }
+                throw e;
             }
         }
 
@@ -318,7 +344,7 @@ public final class HftpDownloader {
             SliceSink sink = SliceSink.at(file, slice[0]);
             AtomicLong written = new AtomicLong();
             c.client
-                    .slice(name, slice[0], slice[1], data -> {
+                    .slice(name, slice[0], slice[1], sliceMode, data -> {
                         int n = data.remaining();
                         sink.write(data);
                         written.addAndGet(n);
@@ -488,6 +514,13 @@ public final class HftpDownloader {
                 if (status == HftpStatus.FILE_NOT_FOUND) {
                     return changed("it disappeared from the server during the download");
                 }
+                if (status == HftpStatus.INVALID_ARGUMENTS && sliceMode == SliceMode.RAW) {
+                    return new IOException(
+                            "download of " + name + " failed: the server refused a raw slice (" + status.code() + " "
+                                    + status.message() + "), so it may not speak the 2026 edition; use mode auto or"
+                                    + " base64",
+                            cause);
+                }
             }
             if (cause instanceof IOException) {
                 return (IOException) cause;
@@ -615,6 +648,7 @@ public final class HftpDownloader {
         private long progressIntervalMillis = 250;
         private boolean proxySet;
         private SocksProxy proxy;
+        private DownloadMode mode = DownloadMode.AUTO;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -690,6 +724,15 @@ public final class HftpDownloader {
                 throw new IllegalArgumentException("progress interval too short: " + interval);
             }
             this.progressIntervalMillis = millis;
+            return this;
+        }
+
+        /**
+         * How slices are asked for (default {@link DownloadMode#AUTO}: raw from a server that
+         * answers {@code help}, base64 otherwise).
+         */
+        public Builder mode(DownloadMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -267,6 +267,15 @@ public final class Main implements Callable<Integer> {
         boolean resume;
 
         @Option(
+                names = "--mode",
+                defaultValue = "auto",
+                paramLabel = "auto|raw|base64",
+                converter = ModeConverter.class,
+                description = "How slices travel: raw when the server answers help (auto), raw, or base64"
+                        + " (default: ${DEFAULT-VALUE}).")
+        DownloadMode mode;
+
+        @Option(
                 names = {"-q", "--quiet"},
                 description = "Print no progress.")
         boolean quiet;
@@ -293,6 +302,7 @@ public final class Main implements Callable<Integer> {
                     .connections(connections)
                     .sliceSize(sliceSize)
                     .resume(resume)
+                    .mode(mode)
                     .listener(printer);
             if (retries != null) {
                 builder.retries(retries);
@@ -333,6 +343,18 @@ public final class Main implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             return hook;
+        }
+    }
+
+    /** Reads {@code auto}, {@code raw} or {@code base64}, in any case. */
+    static final class ModeConverter implements CommandLine.ITypeConverter<DownloadMode> {
+        @Override
+        public DownloadMode convert(String value) {
+            try {
+                return DownloadMode.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

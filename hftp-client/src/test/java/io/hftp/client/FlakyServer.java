@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small HFTP server for tests, serving one file from memory, that misbehaves where its {@link
- * Script} says.
+ * Script} says. It speaks the classic edition ({@code help} is {@code 200}, a raw slice {@code
+ * 201}) unless told to {@linkplain #speak2026() speak the 2026 edition}.
  */
 final class FlakyServer extends LoopbackServer {
     /** What the server does with a request instead of answering it. */
@@ -63,6 +64,7 @@ final class FlakyServer extends LoopbackServer {
     private final byte[] data;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile Script script;
+    private volatile boolean edition2026;
 
     /**
      * Starts serving {@code data} as file {@code name}; after {@code acceptLimit} connections it
@@ -78,6 +80,12 @@ final class FlakyServer extends LoopbackServer {
 
     FlakyServer(String name, byte[] data, Script script) throws IOException {
         this(name, data, 0, script);
+    }
+
+    /** From now on, answers {@code help} and raw slices as a 2026 server does. */
+    FlakyServer speak2026() {
+        edition2026 = true;
+        return this;
     }
 
     /** From now on, answers every request. */
@@ -123,8 +131,12 @@ final class FlakyServer extends LoopbackServer {
                     return;
                 case CUT:
                 case RESET:
-                    String body = body(line);
-                    write(out, body == null ? "" : "0 OK\r\n" + body.substring(0, body.length() / 2));
+                    byte[] body = body(line);
+                    if (body != null) {
+                        int head = isRaw(line) ? rawHeaderLength(body) : "0 OK\r\n".length();
+                        out.write(body, 0, head + (body.length - head) / 2);
+                        out.flush();
+                    }
                     if (fault == Fault.RESET) {
                         s.setSoLinger(true, 0);
                     } else {
@@ -144,19 +156,46 @@ final class FlakyServer extends LoopbackServer {
         }
         if (words[0].equals("get_metadata") && words.length == 2) {
             write(out, words[1].equals(name) ? "0 OK\r\n" + data.length + "\r\n" : "202 FILE NOT FOUND\r\n");
-        } else if (words[0].equals("get_slice") && words.length == 4) {
-            String body = body(line);
-            write(out, body == null ? "203 OFFSET EXCEEDS FILE SIZE\r\n" : "0 OK\r\n" + body + "\r\n");
+        } else if (words[0].equals("get_slice") && (words.length == 4 || isRaw(line))) {
+            byte[] body = body(line);
+            if (body == null) {
+                write(out, "203 OFFSET EXCEEDS FILE SIZE\r\n");
+            } else {
+                out.write(body);
+                out.write(isRaw(line) ? new byte[0] : new byte[] {'\r', '\n'});
+                out.flush();
+            }
+        } else if (words[0].equals("get_slice") && words.length == 5) {
+            write(out, "201 INVALID ARGUMENTS FOR COMMAND\r\n");
+        } else if (line.equals("help") && edition2026) {
+            write(out, "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n");
         } else {
             write(out, "200 NO SUCH COMMAND\r\n");
         }
         return true;
     }
 
-    /** The base64 body of a {@code get_slice} request within the file, or null. */
-    private String body(String line) {
+    /** Whether {@code line} asks for a raw slice from a server that sends them. */
+    private boolean isRaw(String line) {
+        return edition2026 && line.startsWith("get_slice ") && line.endsWith(" raw") && line.split(" ").length == 5;
+    }
+
+    private static int rawHeaderLength(byte[] body) {
+        for (int i = 3; i < body.length; i++) {
+            if (body[i - 3] == '\r' && body[i - 2] == '\n' && body[i - 1] == '\r' && body[i] == '\n') {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("no raw header");
+    }
+
+    /**
+     * The reply to a {@code get_slice} request within the file without its final line end ({@code
+     * 0 OK}, then the base64 text, or the raw header and bytes), or null.
+     */
+    private byte[] body(String line) {
         String[] words = line.split(" ");
-        if (words.length != 4 || !words[0].equals("get_slice")) {
+        if (!words[0].equals("get_slice") || words.length != 4 && !isRaw(line)) {
             return null;
         }
         int offset = Integer.parseInt(words[2]);
@@ -164,7 +203,13 @@ final class FlakyServer extends LoopbackServer {
         if (offset + size > data.length) {
             return null;
         }
-        return Base64.getEncoder().encodeToString(Arrays.copyOfRange(data, offset, offset + size));
+        byte[] bytes = Arrays.copyOfRange(data, offset, offset + size);
+        byte[] head = (isRaw(line) ? "0 OK\r\nContent-Length: " + size + "\r\n\r\n" : "0 OK\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] text = isRaw(line) ? bytes : Base64.getEncoder().encode(bytes);
+        byte[] out = Arrays.copyOf(head, head.length + text.length);
+        System.arraycopy(text, 0, out, head.length, text.length);
+        return out;
     }
 
     private static void write(OutputStream out, String text) throws IOException {

@@ -3,6 +3,8 @@ package io.hftp.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,6 +143,47 @@ class HftpClientTest {
                 assertThatThrownBy(() -> client.size(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             }
             assertThat(client.size("ok")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void helpAndRawSlicesOfThe2026Edition() throws Exception {
+        String requests = "help\r\nget_slice a.txt 1 3 raw\r\nget_slice a.txt 0 3\r\nget_slice a.txt 0 0 raw\r\n";
+        CompletableFuture<String> received = script(
+                requests,
+                "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n"
+                        + "0 OK\r\nContent-Length: 3\r\n\r\nbc\r"
+                        + "0 OK\r\nYWJj\r\n"
+                        + "0 OK\r\nContent-Length: 0\r\n\r\n",
+                false);
+        try (BlockingHftpClient client = BlockingHftpClient.connect("127.0.0.1", server.getLocalPort())) {
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            ByteArrayOutputStream b64 = new ByteArrayOutputStream();
+            CompletableFuture<List<String>> help = client.async().help();
+            CompletableFuture<Long> first = client.async().slice("a.txt", 1, 3, SliceMode.RAW, SliceSink.of(raw));
+            CompletableFuture<Long> second = client.async().slice("a.txt", 0, 3, b64);
+            assertThat(client.slice("a.txt", 0, 0, SliceMode.RAW, SliceSink.of(raw)))
+                    .isZero();
+            assertThat(help.get()).containsExactly("get_file_listing", "get_metadata", "get_slice", "help", "quit");
+            assertThat(first.get()).isEqualTo(3L);
+            assertThat(second.get()).isEqualTo(3L);
+            assertThat(raw.toString(StandardCharsets.ISO_8859_1)).isEqualTo("bc\r");
+            assertThat(b64.toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+            assertThat(received.get()).isEqualTo(requests);
+        }
+    }
+
+    @Test
+    void helpToAClassicServerFailsWithItsStatusAndTheConnectionGoesOn() throws Exception {
+        script("help\r\nget_metadata a\r\n", "200 NO SUCH COMMAND\r\n0 OK\r\n7\r\n", false);
+        try (BlockingHftpClient client = BlockingHftpClient.connect("127.0.0.1", server.getLocalPort())) {
+            CompletableFuture<List<String>> help = client.async().help();
+            assertThat(client.size("a")).isEqualTo(7);
+            assertThatThrownBy(help::get)
+                    .cause()
+                    .isInstanceOf(HftpStatusException.class)
+                    .satisfies(
+                            e -> assertThat(((HftpStatusException) e).status()).isEqualTo(HftpStatus.NO_SUCH_COMMAND));
         }
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** The command line without a server: usage, version, option parsing, unreachable servers. */
@@ -43,6 +45,7 @@ class MainTest {
                         "--retries",
                         "--resume",
                         "--quiet",
+                        "--mode",
                         "--host",
                         "--port");
         assertThat(err.toString()).isEmpty();
@@ -68,11 +71,45 @@ class MainTest {
         assertThat(run("get", "a", "--connections", "0")).isEqualTo(2);
         assertThat(run("get", "a", "--retries", "-1")).isEqualTo(2);
         assertThat(run("get", "a", "--retries", "some")).isEqualTo(2);
+        assertThat(run("get", "a", "--mode", "rawx")).isEqualTo(2);
+        assertThat(err.toString()).contains("not a mode (auto, raw or base64): rawx");
         assertThat(run("stat", "a", "--port", "70000")).isEqualTo(2);
         assertThat(run("ls", "--frobnicate")).isEqualTo(2);
         assertThat(err.toString().lines())
-                .hasSize(6)
+                .hasSize(7)
                 .allSatisfy(line -> assertThat(line).startsWith("hftp: "));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto, true, raw", "AUTO, false, base64", "raw, true, raw", "base64, true, base64"})
+    void getInEachMode(String mode, boolean edition2026, String sent) throws Exception {
+        byte[] data = new byte[300_000];
+        new java.util.Random(3).nextBytes(data);
+        try (FlakyServer server = new FlakyServer("d.bin", data, r -> FlakyServer.Fault.NONE)) {
+            if (edition2026) {
+                server.speak2026();
+            }
+            Path target = dir.resolve("d.bin");
+            assertThat(run(
+                            "get",
+                            "d.bin",
+                            "-q",
+                            "--port",
+                            "" + server.port(),
+                            "-o",
+                            target.toString(),
+                            "-s",
+                            "64K",
+                            "--mode",
+                            mode))
+                    .as(err.toString())
+                    .isZero();
+            assertThat(Files.readAllBytes(target)).isEqualTo(data);
+            assertThat(server.requests().stream().filter(l -> l.startsWith("get_slice ")))
+                    .hasSize(5)
+                    .allMatch(l -> l.endsWith(" raw") == sent.equals("raw"));
+            assertThat(server.requests().contains("help")).isEqualTo(mode.equalsIgnoreCase("auto"));
+        }
     }
 
     @Test

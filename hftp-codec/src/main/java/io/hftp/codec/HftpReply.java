@@ -7,11 +7,16 @@ import java.util.Objects;
 
 /**
  * A reply as a client sees it, produced by {@link HftpResponseDecoder} for each request sent, in
- * order. A {@code get_slice} reply with {@code 0 OK} arrives as one or more {@link SliceChunk}s of
- * decoded file bytes, the last one flagged, so a slice of any size is never held whole.
+ * order. A {@code get_slice} reply with {@code 0 OK}, base64 or raw, arrives as one or more {@link
+ * SliceChunk}s of file bytes, the last one flagged, so a slice of any size is never held whole.
  */
 public sealed interface HftpReply
-        permits HftpReply.Failure, HftpReply.Listing, HftpReply.Metadata, HftpReply.QuitOk, HftpReply.SliceChunk {
+        permits HftpReply.Failure,
+                HftpReply.Help,
+                HftpReply.Listing,
+                HftpReply.Metadata,
+                HftpReply.QuitOk,
+                HftpReply.SliceChunk {
 
     /** The request this reply answers. */
     HftpRequest request();
@@ -33,13 +38,26 @@ public sealed interface HftpReply
         }
     }
 
+    /**
+     * The command words of a {@code help} reply (2026 edition), in the order the server sent them.
+     * A classic server answers {@code help} with a {@link Failure} ({@code 200 NO SUCH COMMAND}).
+     */
+    record Help(HftpRequest request, List<String> commands) implements HftpReply {
+        public Help {
+            commands = List.copyOf(commands);
+        }
+    }
+
     /** The file size of a {@code get_metadata} reply. */
     record Metadata(HftpRequest request, long size) implements HftpReply {}
 
     /** The {@code 0 OK} a server sends to {@code quit} before it closes the connection. */
     record QuitOk(HftpRequest request) implements HftpReply {}
 
-    /** A piece of the decoded bytes of a successful {@code get_slice} reply, in order. */
+    /**
+     * A piece of the bytes of a successful {@code get_slice} reply, in order: decoded from base64,
+     * or, for a raw slice, a retained slice of the buffer the bytes arrived in.
+     */
     final class SliceChunk extends DefaultByteBufHolder implements HftpReply {
         private final HftpRequest.GetSlice request;
         private final boolean last;

@@ -236,6 +236,210 @@ class HftpClientCodecTest {
         assertFalse(ch.finish());
     }
 
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void helpRepliesOfBothEditions(int piece) {
+        HftpRequest first = HftpRequest.HELP;
+        HftpRequest second = HftpRequest.HELP;
+        HftpRequest listing = HftpRequest.GET_FILE_LISTING;
+        EmbeddedChannel ch = client(first, second, listing);
+        Splits.feed(
+                ch,
+                bytes("0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n"
+                        + "200 NO SUCH COMMAND\r\n0 OK\r\nhelp\r\n\r\n"),
+                piece);
+        assertThat(replies(ch))
+                .containsExactly(
+                        new HftpReply.Help(
+                                first, List.of("get_file_listing", "get_metadata", "get_slice", "help", "quit")),
+                        new HftpReply.Failure(second, HftpStatus.NO_SUCH_COMMAND),
+                        new HftpReply.Listing(listing, List.of("help")));
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void ourServersHelpReplyDecodes(int piece) {
+        EmbeddedChannel ch = client(HftpRequest.HELP);
+        Splits.feed(ch, serverBytes(HftpResponse.HELP), piece);
+        assertThat(replies(ch))
+                .containsExactly(new HftpReply.Help(
+                        HftpRequest.HELP, List.of("get_file_listing", "get_metadata", "get_slice", "help", "quit")));
+        assertFalse(ch.finish());
+    }
+
+    /** A raw slice reply: status, header, blank line, the bytes. */
+    static byte[] rawReply(int offset, int size) {
+        byte[] head = bytes("0 OK\r\nContent-Length: " + size + "\r\n\r\n");
+        byte[] out = Arrays.copyOf(head, head.length + size);
+        System.arraycopy(data, offset, out, head.length, size);
+        return out;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "size {0}, pieces of {1}")
+    @MethodSource("sliceSizes")
+    void rawSlicesInterleavedWithBase64(int size, int piece) throws IOException {
+        HftpRequest.GetSlice raw = new HftpRequest.GetSlice("data.bin", 1, size, SliceMode.RAW);
+        HftpRequest.GetSlice b64 = new HftpRequest.GetSlice("data.bin", 1, size);
+        HftpRequest.GetSlice raw2 = new HftpRequest.GetSlice("data.bin", 0, size, SliceMode.RAW);
+        HftpRequest missing = new HftpRequest.GetSlice("nope", 0, 1, SliceMode.RAW);
+        HftpRequest meta = new HftpRequest.GetMetadata("data.bin");
+        EmbeddedChannel ch = client(raw, b64, raw2, missing, meta);
+        byte[] wire = concat(
+                rawReply(1, size),
+                serverBytes(HftpStatus.OK, sliceBody(1, size)),
+                rawReply(0, size),
+                bytes("202 FILE NOT FOUND\r\n0 OK\r\n1000\r\n"));
+        Splits.feed(ch, wire, piece);
+        assertThat(replies(ch))
+                .containsExactly(
+                        new Slice(raw, content(1, size)),
+                        new Slice(b64, content(1, size)),
+                        new Slice(raw2, content(0, size)),
+                        new HftpReply.Failure(missing, HftpStatus.FILE_NOT_FOUND),
+                        new HftpReply.Metadata(meta, 1000));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void rawBodiesArePassedOnAsTheReceivedBuffersWithoutACopy() {
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("data.bin", 0, 1000, SliceMode.RAW);
+        EmbeddedChannel ch = client(request, HftpRequest.QUIT);
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\nContent-Length: 1000\r\n\r\n")));
+        byte[] first = Arrays.copyOfRange(data, 0, 600);
+        byte[] second = concat(Arrays.copyOfRange(data, 600, 1000), bytes("0 OK\r\n"));
+        ch.writeInbound(Unpooled.wrappedBuffer(first));
+        ch.writeInbound(Unpooled.wrappedBuffer(second));
+        HftpReply.SliceChunk a = ch.readInbound();
+        HftpReply.SliceChunk b = ch.readInbound();
+        // The chunks are views of the arrays the bytes came in.
+        assertThat(a.content().array()).isSameAs(first);
+        assertThat(a.content().readableBytes()).isEqualTo(600);
+        assertThat(a.isLast()).isFalse();
+        assertThat(b.content().array()).isSameAs(second);
+        assertThat(b.content().readableBytes()).isEqualTo(400);
+        assertThat(b.isLast()).isTrue();
+        assertThat(text(TestBytes.drain(a)) + text(TestBytes.drain(b))).isEqualTo(content(0, 1000));
+        assertThat((Object) ch.readInbound()).isEqualTo(new HftpReply.QuitOk(HftpRequest.QUIT));
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {64 * 1024, 64 * 1024 + 1, 4093})
+    void aBigRawSliceIsPassedOnAsItArrivesHoldingNothing(int piece) {
+        int size = 4 * 1024 * 1024;
+        byte[] big = TestBytes.randomBytes(11L, size);
+        Queue<HftpRequest> sent = new ArrayDeque<>();
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("big", 0, size, SliceMode.RAW);
+        sent.add(request);
+        sent.add(HftpRequest.QUIT);
+        WatchedDecoder decoder = new WatchedDecoder(sent);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        byte[] wire = concat(bytes("0 OK\r\nContent-Length: " + size + "\r\n\r\n"), big, bytes("0 OK\r\n"));
+        int received = 0;
+        boolean lastSeen = false;
+        boolean quitSeen = false;
+        for (int i = 0; i < wire.length; i += piece) {
+            ch.writeInbound(Unpooled.wrappedBuffer(wire, i, Math.min(piece, wire.length - i)));
+            if (received > 0 && !lastSeen) {
+                assertThat(decoder.held()).isZero();
+            }
+            for (Object m; (m = ch.readInbound()) != null; ) {
+                if (m instanceof HftpReply.QuitOk) {
+                    assertThat(lastSeen).isTrue();
+                    quitSeen = true;
+                    continue;
+                }
+                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+                assertThat(lastSeen).isFalse();
+                lastSeen = chunk.isLast();
+                byte[] got = TestBytes.drain(chunk);
+                assertThat(got.length).isLessThanOrEqualTo(piece);
+                assertThat(Arrays.equals(got, 0, got.length, big, received, received + got.length))
+                        .as("chunk at %d", received)
+                        .isTrue();
+                received += got.length;
+            }
+        }
+        assertThat(received).isEqualTo(size);
+        assertThat(quitSeen).isTrue();
+        assertFalse(ch.finish());
+    }
+
+    static Stream<Arguments> multiLineBodies() {
+        return IntStream.of(1, 2, 3, 4, 5, 6, 7, 47, 48, 49, 999)
+                .boxed()
+                .flatMap(size -> IntStream.of(3, 6, 21, 57)
+                        .filter(bytesPerLine -> bytesPerLine < size)
+                        .boxed()
+                        .flatMap(perLine -> pieces().mapToObj(piece -> Arguments.of(size, perLine, piece))));
+    }
+
+    /** The base64 of {@code bytes}, one line per {@code perLine} bytes, each line ending in CRLF. */
+    static String base64Lines(byte[] bytes, int perLine) {
+        StringBuilder sb = new StringBuilder();
+        for (int at = 0; at < bytes.length; at += perLine) {
+            byte[] part = Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + perLine));
+            sb.append(Base64.getEncoder().encodeToString(part)).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    @ParameterizedTest(name = "size {0}, {1} bytes a line, pieces of {2}")
+    @MethodSource("multiLineBodies")
+    void base64BodiesOfSeveralLines(int size, int perLine, int piece) {
+        byte[] bytes = Arrays.copyOfRange(data, 2, 2 + size);
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("data.bin", 2, size);
+        HftpRequest meta = new HftpRequest.GetMetadata("data.bin");
+        EmbeddedChannel ch = client(request, meta);
+        Splits.feed(ch, bytes("0 OK\r\n" + base64Lines(bytes, perLine) + "0 OK\r\n1000\r\n"), piece);
+        assertThat(replies(ch))
+                .containsExactly(new Slice(request, content(2, size)), new HftpReply.Metadata(meta, 1000));
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void bytesRightAfterARawBodyAreTheNextReply(int piece) {
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("a", 0, 5, SliceMode.RAW);
+        EmbeddedChannel ch = client(request, HftpRequest.QUIT);
+        // A CRLF after the body, as if it were a line, is read as the next status line.
+        byte[] wire = bytes("0 OK\r\nContent-Length: 5\r\n\r\nabcde\r\n0 OK\r\n");
+        assertThatThrownBy(() -> Splits.feed(ch, wire, piece))
+                .isInstanceOf(HftpProtocolException.class)
+                .hasMessageContaining("not an HFTP status line");
+        assertThat(replies(ch)).containsExactly(new Slice(request, "abcde"));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aLongBodyOfMimeLinesDecodes() {
+        // 76 characters a line, as Python's base64.encodebytes writes (but with CRLF).
+        byte[] bytes = TestBytes.randomBytes(5L, 100_000);
+        String lines = base64Lines(bytes, 57);
+        HftpRequest.GetSlice request = new HftpRequest.GetSlice("big", 0, bytes.length);
+        for (int piece : new int[] {1 << 20, 8192, 1000, 77}) {
+            EmbeddedChannel ch = client(request);
+            Splits.feed(ch, bytes("0 OK\r\n" + lines), piece);
+            assertThat(replies(ch)).containsExactly(new Slice(request, text(bytes)));
+            assertFalse(ch.finish());
+        }
+    }
+
     private static Arguments bad(String what, List<HftpRequest> sent, String wire, String... messages) {
         return Arguments.of(what, sent, wire, List.of(messages));
     }
@@ -247,6 +451,8 @@ class HftpClientCodecTest {
         List<HftpRequest> slice6 = List.of(new HftpRequest.GetSlice("a", 0, 6));
         List<HftpRequest> sliceHuge = List.of(new HftpRequest.GetSlice("a", 0, Long.MAX_VALUE));
         List<HftpRequest> listing = List.of(HftpRequest.GET_FILE_LISTING);
+        List<HftpRequest> raw5 = List.of(new HftpRequest.GetSlice("a", 0, 5, SliceMode.RAW), HftpRequest.QUIT);
+        List<HftpRequest> help = List.of(HftpRequest.HELP);
         String notStatus = "not an HFTP status line";
         return Stream.of(
                 bad("unknown code", meta, "300 SOMETHING\r\n", notStatus),
@@ -266,7 +472,15 @@ class HftpClientCodecTest {
                 bad("size of 20 digits", meta, "0 OK\r\n18446744073709551616\r\n", "not a file size"),
                 bad("base64 longer than asked", slice3, "0 OK\r\nQUJDRA==\r\n", "longer than the 3 bytes"),
                 bad("base64 longer by a group", slice3, "0 OK\r\nQUJDQUJD\r\n", "longer than the 3 bytes"),
-                bad("base64 shorter than asked", slice4, "0 OK\r\nQUJD\r\n", "shorter than the 4 bytes"),
+                bad("base64 shorter than asked", slice4, "0 OK\r\nQUJD\r\n\r\n", "shorter than the 4 bytes"),
+                bad("base64 short, then a status", slice4, "0 OK\r\nQUJD\r\n202 FILE NOT FOUND\r\n", "invalid base64"),
+                bad("empty line between base64 lines", slice6, "0 OK\r\nQUJD\r\n\r\nQUJD\r\n", "an empty line after 3"),
+                bad("padded line before the last", slice6, "0 OK\r\nQUI=\r\nQUJD\r\n", "padding before its end"),
+                bad("padded line before the last, CR pending", slice6, "0 OK\r\nQUI=\r", "padding before its end"),
+                bad("second line not a multiple of 4", slice6, "0 OK\r\nQUJD\r\nQU\r\n", "not a multiple of 4"),
+                bad("bare LF after a first line", slice6, "0 OK\r\nQUJD\r\nQU\n", "LF without CR"),
+                bad("stray CR after a first line", slice6, "0 OK\r\nQUJD\r\nQU\rQ", "CR not followed by LF"),
+                bad("lines longer than asked", slice6, "0 OK\r\nQUJD\r\nQUJDQUJD\r\n", "longer than the 6 bytes"),
                 bad("empty body for a non-empty slice", slice3, "0 OK\r\n\r\n", "shorter than the 3 bytes"),
                 bad("invalid base64 char", slice3, "0 OK\r\nQU*D\r\n", "invalid base64"),
                 bad("base64 line break", slice3, "0 OK\r\nQU\r\nJD\r\n", "not a multiple of 4", "shorter"),
@@ -280,8 +494,23 @@ class HftpClientCodecTest {
                         "shorter than the 3 bytes"),
                 bad("CR ending a group of four", slice6, "0 OK\r\nQUJ\rx", "CR not followed by LF in a slice body"),
                 bad("CR LF ending a group of four", slice6, "0 OK\r\nQUJ\r\n", "not a multiple of 4"),
-                bad("body of a size past what text can hold", sliceHuge, "0 OK\r\nQUJD\r\n", "shorter than"),
+                bad("body of a size past what text can hold", sliceHuge, "0 OK\r\nQUJD\r\n\r\n", "shorter than"),
                 bad("stray CR in a body", slice3, "0 OK\r\nQUJD\rQ\r\n", "CR not followed by LF in a slice body"),
+                bad("raw: no header", raw5, "0 OK\r\n\r\nabcde", "without its Content-Length header"),
+                bad("raw: header in lower case", raw5, "0 OK\r\ncontent-length: 5\r\n\r\nabcde", "without its"),
+                bad("raw: no space", raw5, "0 OK\r\nContent-Length:5\r\n\r\nabcde", "exactly one space"),
+                bad("raw: two spaces", raw5, "0 OK\r\nContent-Length:  5\r\n\r\nabcde", "exactly one space"),
+                bad("raw: leading zero", raw5, "0 OK\r\nContent-Length: 05\r\n\r\nabcde", "leading zeros"),
+                bad("raw: sign", raw5, "0 OK\r\nContent-Length: +5\r\n\r\nabcde", "leading zeros"),
+                bad("raw: trailing space", raw5, "0 OK\r\nContent-Length: 5 \r\n\r\nabcde", "leading zeros"),
+                bad("raw: empty value", raw5, "0 OK\r\nContent-Length: \r\n\r\n", "leading zeros"),
+                bad("raw: other size", raw5, "0 OK\r\nContent-Length: 6\r\n\r\nabcdef", "differs from the 5"),
+                bad("raw: size past 64 bits", raw5, "0 OK\r\nContent-Length: 99999999999999999999\r\n", "differs"),
+                bad("raw: no blank line", raw5, "0 OK\r\nContent-Length: 5\r\nabcde\r\n", "not followed by an empty"),
+                bad("raw: LF alone", raw5, "0 OK\r\nContent-Length: 5\n\r\nabcde", "LF without CR"),
+                bad("raw: endless header", raw5, "0 OK\r\nContent-Length: " + repeat('1', 60), "longer than 64"),
+                bad("help: endless line", help, "0 OK\r\n" + repeat('h', 65) + "\r\n", "longer than 64"),
+                bad("help: bare LF", help, "0 OK\r\nhelp\n", "LF without CR"),
                 bad("reply to no request", List.of(), "0 OK\r\n", "to no request"),
                 bad("one reply too many", meta, "202 FILE NOT FOUND\r\n202 FILE NOT FOUND\r\n", "to no request"),
                 bad("bytes after a fatal status", meta, "100 BAD EOL\r\nx", "bytes after a reply that ends"),

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.hftp.codec.HftpClientCodec;
+import io.hftp.codec.HftpCommand;
 import io.hftp.codec.HftpProtocolException;
 import io.hftp.codec.HftpReply;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,13 +23,17 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Fuzzes the client side, {@link HftpClientCodec}'s reply decoder. Each input describes up to eight
- * requests, a well-formed reply to each (a model writes them: listings, sizes, base64 slices of up
- * to 12 KiB, so slices span the decoder's 8 KiB blocks, and refusals), then up to four byte
- * mutations of the wire (flip, insert, delete), and how the wire is cut into reads ({@link
- * Pieces}).
+ * requests, a well-formed reply to each (a model writes them: listings, {@code help} lists, sizes,
+ * slices of up to 12 KiB as base64 on one line, base64 on several lines, or raw, so slices span
+ * the decoder's 8 KiB blocks, and refusals), then up to four byte mutations of the wire (flip,
+ * insert, delete), and how the wire is cut into reads ({@link Pieces}). An outcome byte's low
+ * three bits pick the outcome; its higher bits pick the variant (help instead of a listing, raw or
+ * several lines instead of one base64 line), so inputs written before the variants keep their
+ * meaning.
  *
  * <p>Checks: every reply whose bytes all lie before the first mutation is decoded exactly as the
  * model wrote it, in order; without mutations, all are and nothing else happens; slice bytes
@@ -39,8 +45,18 @@ class HftpResponseDecoderFuzzTest {
     static final int MAX_LINE = 64;
     private static final String NAME_CHARS = "ABCXYZabcxyz0123456789._-";
 
-    /** A request, the wire bytes of its reply, and what decoding them must give. */
-    private record Exchange(HftpRequest request, byte[] wire, Object expected) {}
+    /**
+     * A request, the wire bytes of its reply, and what decoding them must give; for a slice, how
+     * many of its bytes are settled by the first {@code n} bytes of the reply.
+     */
+    private record Exchange(HftpRequest request, byte[] wire, Object expected, IntUnaryOperator settled) {
+        Exchange(HftpRequest request, byte[] wire, Object expected) {
+            this(request, wire, expected, null);
+        }
+    }
+
+    /** The command words of a help reply, told apart from a listing's names. */
+    private record Words(List<String> words) {}
 
     @FuzzTest
     void replies(byte[] data) {
@@ -73,13 +89,25 @@ class HftpResponseDecoderFuzzTest {
         int count = 1 + in.next() % 8;
         for (int i = 0; i < count; i++) {
             int kind = in.next() % 4;
-            int outcome = in.next() % 8;
+            int outcomeByte = in.next();
+            int outcome = outcomeByte % 8;
+            int variant = outcomeByte >> 3;
             HftpRequest request;
             switch (kind) {
-                case 0 -> request = HftpRequest.GET_FILE_LISTING;
+                case 0 -> request = variant % 2 == 0 ? HftpRequest.GET_FILE_LISTING : HftpRequest.HELP;
                 case 1 -> request = new HftpRequest.GetMetadata("f");
-                case 2 -> request = new HftpRequest.GetSlice("f", 0, ((in.next() << 8) | in.next()) % 12289);
+                case 2 ->
+                    request = new HftpRequest.GetSlice(
+                            "f",
+                            0,
+                            ((in.next() << 8) | in.next()) % 12289,
+                            variant % 2 == 0 ? SliceMode.BASE64 : SliceMode.RAW);
                 default -> request = HftpRequest.QUIT;
+            }
+            if (outcome == 6 && request instanceof HftpRequest.Help) {
+                // How a classic server answers help.
+                exchanges.add(new Exchange(request, ascii("200 NO SUCH COMMAND\r\n"), HftpStatus.NO_SUCH_COMMAND));
+                continue;
             }
             if (outcome == 6) {
                 exchanges.add(new Exchange(request, ascii("202 FILE NOT FOUND\r\n"), HftpStatus.FILE_NOT_FOUND));
@@ -91,7 +119,7 @@ class HftpResponseDecoderFuzzTest {
                         request, ascii("199 INTERNAL SERVER ERROR\r\n"), HftpStatus.INTERNAL_SERVER_ERROR));
                 return exchanges;
             }
-            exchanges.add(ok(request, random));
+            exchanges.add(ok(request, variant, random));
             if (request instanceof HftpRequest.Quit) {
                 return exchanges;
             }
@@ -99,8 +127,16 @@ class HftpResponseDecoderFuzzTest {
         return exchanges;
     }
 
-    private static Exchange ok(HftpRequest request, SplittableRandom random) {
+    private static Exchange ok(HftpRequest request, int variant, SplittableRandom random) {
         StringBuilder wire = new StringBuilder("0 OK\r\n");
+        if (request instanceof HftpRequest.Help) {
+            List<String> words = new ArrayList<>();
+            for (int n = random.nextInt(7); n > 0; n--) {
+                words.add(HftpCommand.values()[random.nextInt(HftpCommand.values().length)].word());
+                wire.append(words.get(words.size() - 1)).append("\r\n");
+            }
+            return new Exchange(request, ascii(wire.append("\r\n").toString()), new Words(words));
+        }
         if (request instanceof HftpRequest.GetFileListing) {
             List<String> names = new ArrayList<>();
             for (int n = random.nextInt(5); n > 0; n--) {
@@ -117,11 +153,36 @@ class HftpResponseDecoderFuzzTest {
             long size = random.nextLong(Long.MAX_VALUE);
             return new Exchange(request, ascii(wire.append(size).append("\r\n").toString()), size);
         }
-        if (request instanceof HftpRequest.GetSlice) {
-            byte[] bytes = new byte[(int) ((HftpRequest.GetSlice) request).size()];
+        if (request instanceof HftpRequest.GetSlice slice) {
+            byte[] bytes = new byte[(int) slice.size()];
             random.nextBytes(bytes);
-            String text = Base64.getEncoder().encodeToString(bytes);
-            return new Exchange(request, ascii(wire.append(text).append("\r\n").toString()), bytes);
+            if (slice.mode() == SliceMode.RAW) {
+                byte[] head = ascii(wire.append("Content-Length: ")
+                        .append(bytes.length)
+                        .append("\r\n\r\n")
+                        .toString());
+                byte[] all = Arrays.copyOf(head, head.length + bytes.length);
+                System.arraycopy(bytes, 0, all, head.length, bytes.length);
+                return new Exchange(request, all, bytes, n -> Math.max(0, Math.min(bytes.length, n - head.length)));
+            }
+            // Several lines (the 2026 course's form): each of whole groups of three bytes but the last.
+            int perLine = variant % 4 >= 2 ? 3 * (1 + random.nextInt(64)) : Math.max(1, bytes.length);
+            int lineChars = (perLine + 2) / 3 * 4;
+            int head = wire.length();
+            for (int at = 0; at < bytes.length; at += perLine) {
+                wire.append(Base64.getEncoder()
+                                .encodeToString(Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + perLine))))
+                        .append("\r\n");
+            }
+            if (bytes.length == 0) {
+                wire.append("\r\n");
+            }
+            return new Exchange(request, ascii(wire.toString()), bytes, n -> {
+                int text = Math.max(0, n - head);
+                int lines = text / (lineChars + 2);
+                int inLine = Math.min(text % (lineChars + 2), lineChars);
+                return Math.min(bytes.length, lines * perLine + inLine / 4 * 3);
+            });
         }
         return new Exchange(request, ascii(wire.toString()), "quit");
     }
@@ -194,8 +255,8 @@ class HftpResponseDecoderFuzzTest {
             byte[] got = delivered.toByteArray();
             byte[] original = (byte[]) e.expected();
             assertThat(got.length).as("slice bytes of reply %d of %s", i, what).isLessThanOrEqualTo(original.length);
-            long textBefore = firstMutation - ((i == 0 ? 0 : ends.get(i - 1)) + (long) "0 OK\r\n".length());
-            int safe = (int) Math.min(got.length, Math.max(0, textBefore) / 4 * 3);
+            long before = firstMutation - (long) (i == 0 ? 0 : ends.get(i - 1));
+            int safe = Math.min(got.length, e.settled().applyAsInt((int) Math.min(Integer.MAX_VALUE, before)));
             assertThat(Arrays.copyOf(got, safe))
                     .as("slice bytes of reply %d of %s", i, what)
                     .isEqualTo(Arrays.copyOf(original, safe));
@@ -208,6 +269,9 @@ class HftpResponseDecoderFuzzTest {
         if (expected instanceof HftpStatus) {
             assertThat(got).as(as).isInstanceOf(HftpReply.Failure.class);
             assertThat(((HftpReply.Failure) got).status()).as(as).isEqualTo(expected);
+        } else if (expected instanceof Words) {
+            assertThat(got).as(as).isInstanceOf(HftpReply.Help.class);
+            assertThat(((HftpReply.Help) got).commands()).as(as).isEqualTo(((Words) expected).words());
         } else if (expected instanceof List) {
             assertThat(got).as(as).isInstanceOf(HftpReply.Listing.class);
             assertThat(((HftpReply.Listing) got).names()).as(as).isEqualTo(expected);
@@ -260,6 +324,7 @@ class HftpResponseDecoderFuzzTest {
             }
             if (msg instanceof HftpReply.Metadata
                     || msg instanceof HftpReply.Listing
+                    || msg instanceof HftpReply.Help
                     || msg instanceof HftpReply.Failure
                     || msg instanceof HftpReply.QuitOk) {
                 replies.add(msg);

@@ -106,9 +106,11 @@ class BrokenServerIT {
                 .isInstanceOf(HftpConnectionException.class)
                 .hasMessage(
                         "connection closed by the server in the middle of get_slice f.bin 0 1000 (after 501 bytes)");
-        // The first connection and the three that replace it in turn (the default for one connection).
+        // The first connection, which asks help once (a classic 200: base64 slices), and the three
+        // that replace it in turn (the default for one connection).
         assertThat(requests)
                 .containsExactly(
+                        "help",
                         "get_metadata f.bin",
                         "get_slice f.bin 0 1000",
                         "get_slice f.bin 0 1000",

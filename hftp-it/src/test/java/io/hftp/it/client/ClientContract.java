@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.hftp.client.BlockingHftpClient;
+import io.hftp.client.DownloadMode;
 import io.hftp.client.DownloadResult;
 import io.hftp.client.HftpClient;
 import io.hftp.client.HftpConnectionException;
 import io.hftp.client.HftpDownloadException;
 import io.hftp.client.HftpDownloader;
 import io.hftp.client.HftpStatusException;
+import io.hftp.client.SliceSink;
 import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -116,6 +120,101 @@ abstract class ClientContract {
             assertThat(client.slice("archivo.txt", 5, 20, slice)).isEqualTo(20);
             assertThat(slice.toString()).isEqualTo("calor que hace hoy, ");
         }
+    }
+
+    @Test
+    void helpListsTheFiveCommandWords() throws IOException {
+        try (BlockingHftpClient client = connect()) {
+            assertThat(client.help()).containsExactly("get_file_listing", "get_metadata", "get_slice", "help", "quit");
+            // The connection goes on after it.
+            assertThat(client.size("odd.bin")).isEqualTo(ODD);
+        }
+    }
+
+    @Test
+    void rawSlicesOfTheCourseCases() throws IOException {
+        byte[] every = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            every[i] = (byte) i;
+        }
+        Files.write(served.resolve("allbytes.bin"), every);
+        Files.writeString(served.resolve("abc.txt"), "abcdefghij");
+        try (BlockingHftpClient client = connect()) {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            assertThat(client.slice("allbytes.bin", 0, 256, SliceMode.RAW, SliceSink.of(got)))
+                    .isEqualTo(256);
+            assertThat(got.toByteArray()).isEqualTo(every);
+            got.reset();
+            assertThat(client.slice("abc.txt", 3, 4, SliceMode.RAW, SliceSink.of(got)))
+                    .isEqualTo(4);
+            assertThat(got.toString(StandardCharsets.US_ASCII)).isEqualTo("defg");
+            got.reset();
+            assertThat(client.slice("archivo.txt", 5, 5, SliceMode.RAW, SliceSink.of(got)))
+                    .isEqualTo(5);
+            assertThat(got.toString(StandardCharsets.US_ASCII)).isEqualTo("calor");
+            assertThat(client.slice("empty.txt", 0, 0, SliceMode.RAW, SliceSink.of(got)))
+                    .isZero();
+            assertThatThrownBy(() -> client.slice("archivo.txt", 40, 2, SliceMode.RAW, SliceSink.of(got)))
+                    .isInstanceOfSatisfying(
+                            HftpStatusException.class,
+                            e -> assertThat(e.status()).isEqualTo(HftpStatus.BAD_OFFSET));
+            assertThatThrownBy(() -> client.slice("nosuch.txt", 0, 1, SliceMode.RAW, SliceSink.of(got)))
+                    .isInstanceOfSatisfying(
+                            HftpStatusException.class,
+                            e -> assertThat(e.status()).isEqualTo(HftpStatus.FILE_NOT_FOUND));
+            assertThat(got.size()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void rawAndBase64SlicesPipelinedAndInterleaved() throws Exception {
+        byte[] expected = Files.readAllBytes(served.resolve("odd.bin"));
+        try (HftpClient client =
+                HftpClient.connect(server.host(), server.port()).get(10, TimeUnit.SECONDS)) {
+            List<ByteArrayOutputStream> pieces = new ArrayList<>();
+            List<CompletableFuture<Long>> slices = new ArrayList<>();
+            CompletableFuture<List<String>> help = client.help();
+            int piece = 77_777;
+            for (int offset = 0, i = 0; offset < ODD; offset += piece, i++) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                pieces.add(buf);
+                SliceMode mode = i % 2 == 0 ? SliceMode.RAW : SliceMode.BASE64;
+                slices.add(client.slice("odd.bin", offset, Math.min(piece, ODD - offset), mode, SliceSink.of(buf)));
+            }
+            CompletableFuture<Long> size = client.size("odd.bin");
+
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int i = 0; i < slices.size(); i++) {
+                slices.get(i).get();
+                pieces.get(i).writeTo(all);
+            }
+            assertThat(all.toByteArray()).isEqualTo(expected);
+            assertThat(help.get()).contains("get_slice");
+            assertThat(size.get()).isEqualTo(ODD);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} in mode {1} with {2} connection(s)")
+    @CsvSource({
+        "big.bin, AUTO, 4",
+        "big.bin, RAW, 8",
+        "big.bin, BASE64, 2",
+        "odd.bin, RAW, 3",
+        "one.bin, RAW, 1",
+        "empty.txt, RAW, 1",
+        "empty.txt, AUTO, 2"
+    })
+    void downloadsWholeFilesInEachMode(String name, DownloadMode mode, int connections) throws IOException {
+        Path target = out.resolve(mode + "-" + connections + "-" + name);
+        DownloadResult result = downloader()
+                .connections(connections)
+                .sliceSize(name.equals("odd.bin") ? 64 << 10 : 1 << 20)
+                .mode(mode)
+                .build()
+                .download(name, target);
+        assertThat(Files.mismatch(target, served.resolve(name))).isEqualTo(-1L);
+        assertThat(result.fetched()).isEqualTo(Files.size(served.resolve(name)));
+        assertThat(HftpDownloader.partFile(target)).doesNotExist();
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The hftp command, run in process against the reference server, as a user would run it. */
@@ -96,6 +98,30 @@ class MainIT {
         assertThat(stderr.toString().lines().reduce((a, b) -> b).orElseThrow())
                 .startsWith(target + ": 2.9 MiB in ")
                 .endsWith(", 3 connections)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "raw", "base64"})
+    void getInEachMode(String mode) throws IOException {
+        Path target = out.resolve(mode + ".bin");
+        assertThat(run(
+                        "get",
+                        "data.bin",
+                        "-p",
+                        port(),
+                        "-o",
+                        target.toString(),
+                        "-c",
+                        "2",
+                        "-s",
+                        "1M",
+                        "-q",
+                        "--mode",
+                        mode))
+                .as(stderr.toString())
+                .isZero();
+        assertThat(Files.mismatch(target, served.resolve("data.bin"))).isEqualTo(-1L);
+        assertThat(stderr.toString()).isEmpty();
     }
 
     @Test
