@@ -65,6 +65,7 @@ public final class HftpServer implements AutoCloseable {
     private EventExecutorGroup blocking;
     private Channel serverChannel;
     private FileStore store;
+    private DirectoryListings listings;
     private boolean closed;
 
     /** A server with the given settings; nothing happens until {@link #start()}. */
@@ -119,6 +120,7 @@ public final class HftpServer implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(
                 threads, new DefaultThreadFactory("hftp", true), transport.ioHandlerFactory());
         blocking = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("hftp-fs", true));
+        listings = new DirectoryListings(store, blocking, stats);
         HftpServerCodec codec = new HftpServerCodec(config.maxLineLength(), config.hardCap());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -194,7 +196,7 @@ public final class HftpServer implements AutoCloseable {
             ch.pipeline().addLast("idle", new IdleTimeoutHandler(idle, TimeUnit.MILLISECONDS));
         }
         ch.pipeline().addLast("codec", codec);
-        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, config, stats));
+        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, config, stats, listings));
     }
 
     /** Answers 199 and closes, without reading anything the client sent. */
@@ -277,6 +279,7 @@ public final class HftpServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         refusals.flush();
         deadlines.flush();
+        listings.flushLog();
         log.info("HFTP server stopped");
     }
 
