@@ -3,6 +3,7 @@ package io.hftp.server;
 import io.hftp.codec.HftpServerCodec;
 import io.hftp.codec.HftpStatus;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -66,11 +67,18 @@ public final class HftpServer implements AutoCloseable {
     private Channel serverChannel;
     private FileStore store;
     private DirectoryListings listings;
+    private DirectMemoryGuard memory;
     private boolean closed;
 
     /** A server with the given settings; nothing happens until {@link #start()}. */
     public HftpServer(HftpServerConfig config) {
+        this(config, null);
+    }
+
+    /** A server whose direct memory is watched by {@code memory} (tests), or the allocator's if null. */
+    HftpServer(HftpServerConfig config, DirectMemoryGuard memory) {
         this.config = config;
+        this.memory = memory;
     }
 
     /** The settings. */
@@ -121,6 +129,9 @@ public final class HftpServer implements AutoCloseable {
                 threads, new DefaultThreadFactory("hftp", true), transport.ioHandlerFactory());
         blocking = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("hftp-fs", true));
         listings = new DirectoryListings(store, blocking, stats);
+        if (memory == null) {
+            memory = DirectMemoryGuard.of(ByteBufAllocator.DEFAULT);
+        }
         HftpServerCodec codec = new HftpServerCodec(config.maxLineLength(), config.hardCap());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -183,6 +194,11 @@ public final class HftpServer implements AutoCloseable {
                     "{} connections open from that address (max {})",
                     fromAddress - 1,
                     config.maxConnectionsPerAddress());
+            return;
+        }
+        if (memory.scarce()) {
+            stats.memoryRefused();
+            refuse(ch, "{} bytes of direct memory in use (refusing above {})", memory.used(), memory.threshold());
             return;
         }
         connections.info("opened {}", ch.remoteAddress());
