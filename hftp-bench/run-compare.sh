@@ -116,7 +116,7 @@ start_server() {
         ref) cmd=(python3 "$ref_server" -a 127.0.0.1 -p "$port" -d "$data") ;;
         sender) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} -jar "$bench_jar" sender -a 127.0.0.1 -p "$port" -d "$data") ;;
         daemon) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data" \
-            --no-access-log) ;;
+            --no-access-log --max-connections-per-address 10000) ;;
     esac
     local t0 deadline
     t0="$(now_ns)"
