@@ -94,8 +94,9 @@ start_server() {
         ref) cmd=(python3 "$ref_server" -a 127.0.0.1 -p "$port" -d "$data") ;;
         sender) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} -jar "$bench_jar" sender -a 127.0.0.1 -p "$port" -d "$data") ;;
         daemon) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data" \
-            --no-access-log) ;;
-        daemon-log) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data") ;;
+            --no-access-log --max-connections-per-address 10000) ;;
+        daemon-log) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data" \
+            --max-connections-per-address 10000) ;;
         ceiling) cmd=("$work/min_responder" "$port" "$data") ;;
     esac
     local t0

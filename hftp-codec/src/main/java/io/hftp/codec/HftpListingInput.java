@@ -27,6 +27,10 @@ public final class HftpListingInput implements ChunkedInput<ByteBuf> {
     /**
      * A listing of {@code names}, in the order given.
      *
+     * <p>An unmodifiable list ({@link List#of}, {@link List#copyOf}) is used as it is, so that one
+     * list may back any number of listings in flight without a copy each; any other list is copied,
+     * as the reply is produced after this returns.
+     *
      * @param names valid protocol names (ASCII, no CR or LF)
      * @param chunkSize the approximate size of each buffer produced, at least 64
      */
@@ -34,6 +38,7 @@ public final class HftpListingInput implements ChunkedInput<ByteBuf> {
         if (chunkSize < 64) {
             throw new IllegalArgumentException("chunkSize must be at least 64: " + chunkSize);
         }
+        // List.copyOf returns an unmodifiable list itself rather than copying it.
         this.names = List.copyOf(names);
         this.chunkSize = chunkSize;
         long n = HftpStatus.OK.lineLength() + 2;

@@ -292,7 +292,8 @@ class AbuseIT {
         boolean inProcess = maxFds >= 2L * count + 1024;
         Bystander.prepare(servers.dataDir());
         Files.writeString(servers.dataDir().resolve("foo"), "foo");
-        RunningServer server = servers.start(transport, b -> b.maxConnections(count + 16));
+        RunningServer server =
+                servers.start(transport, b -> b.maxConnections(count + 16).maxConnectionsPerAddress(count + 16));
         long fdsBefore = Fds.open();
         long start = System.nanoTime();
         try (Herd herd = inProcess ? new LocalHerd(server.address(), count) : new ChildHerd(server.address(), count)) {

@@ -54,6 +54,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final ServerStats stats;
     private final boolean accessLog;
     private final ArrayDeque<HftpRequest> pending = new ArrayDeque<>();
+    private final DirectoryListings listings;
 
     private ChannelHandlerContext ctx;
     private String peer;
@@ -73,6 +74,17 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
      * directory, are read on {@code blocking} so that they never stall the event loop.
      */
     CommandHandler(FileStore store, Executor blocking, HftpServerConfig config, ServerStats stats) {
+        this(store, blocking, config, stats, new DirectoryListings(store, blocking, stats));
+    }
+
+    /** A handler whose listings come from {@code listings}, shared by the server's connections. */
+    CommandHandler(
+            FileStore store,
+            Executor blocking,
+            HftpServerConfig config,
+            ServerStats stats,
+            DirectoryListings listings) {
+        this.listings = listings;
         this.store = store;
         this.blocking = blocking;
         this.config = config;
@@ -269,29 +281,34 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void listing(HftpRequest request, long start) {
         busy = true;
-        blocking.execute(() -> {
-            List<String> names;
-            try {
-                names = store.list();
-            } catch (IOException | RuntimeException e) {
-                log.warn("cannot list {}: {}", store.root(), e.toString());
-                names = null;
+        boolean queued = listings.submit(new DirectoryListings.Waiter() {
+            @Override
+            public boolean wanted() {
+                return ctx.channel().isActive();
             }
-            List<String> result = names;
-            onLoop(() -> {
-                busy = false;
-                if (closing || !ctx.channel().isActive()) {
-                    return;
-                }
-                if (result == null) {
-                    status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
-                } else {
-                    HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_CHUNK_SIZE);
-                    stream(body, ctx.newPromise(), body::progress, request, body.length(), start);
-                }
-                drain();
-            });
+
+            @Override
+            public void done(List<String> result) {
+                onLoop(() -> {
+                    busy = false;
+                    if (closing || !ctx.channel().isActive()) {
+                        return;
+                    }
+                    if (result == null) {
+                        status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
+                    } else {
+                        HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_CHUNK_SIZE);
+                        stream(body, ctx.newPromise(), body::progress, request, body.length(), start);
+                    }
+                    drain();
+                });
+            }
         });
+        if (!queued) {
+            // Too many listings wait for the directory: this newest one is refused (fatal 199).
+            busy = false;
+            status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
+        }
     }
 
     private void onLoop(Runnable task) {

@@ -3,6 +3,7 @@ package io.hftp.server;
 import io.hftp.codec.HftpServerCodec;
 import io.hftp.codec.HftpStatus;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -22,8 +23,11 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,17 +54,31 @@ public final class HftpServer implements AutoCloseable {
     private final HftpServerConfig config;
     private final ServerStats stats = new ServerStats();
     private final ChannelGroup children = new DefaultChannelGroup("hftp-connections", GlobalEventExecutor.INSTANCE);
+    /** Open connections per peer address, refused ones included, for the per-address limit. */
+    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    // A flood of refusals or cut connections logs one line per interval, with a count.
+    private final RateLimitedLog refusals = new RateLimitedLog(log, "refused connections", 10, TimeUnit.SECONDS);
+    private final RateLimitedLog deadlines =
+            new RateLimitedLog(log, "connections closed at the request deadline", 10, TimeUnit.SECONDS);
 
     private Transport transport;
     private EventLoopGroup group;
     private EventExecutorGroup blocking;
     private Channel serverChannel;
     private FileStore store;
+    private DirectoryListings listings;
+    private DirectMemoryGuard memory;
     private boolean closed;
 
     /** A server with the given settings; nothing happens until {@link #start()}. */
     public HftpServer(HftpServerConfig config) {
+        this(config, null);
+    }
+
+    /** A server whose direct memory is watched by {@code memory} (tests), or the allocator's if null. */
+    HftpServer(HftpServerConfig config, DirectMemoryGuard memory) {
         this.config = config;
+        this.memory = memory;
     }
 
     /** The settings. */
@@ -110,6 +128,10 @@ public final class HftpServer implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(
                 threads, new DefaultThreadFactory("hftp", true), transport.ioHandlerFactory());
         blocking = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("hftp-fs", true));
+        listings = new DirectoryListings(store, blocking, stats);
+        if (memory == null) {
+            memory = DirectMemoryGuard.of(ByteBufAllocator.DEFAULT);
+        }
         HftpServerCodec codec = new HftpServerCodec(config.maxLineLength(), config.hardCap());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -152,29 +174,69 @@ public final class HftpServer implements AutoCloseable {
 
     private void initChild(Channel ch, HftpServerCodec codec) {
         long open = stats.connectionOpened();
+        InetAddress address = peerAddress(ch);
+        int fromAddress = address == null ? 0 : perAddress.merge(address, 1, Integer::sum);
         ch.closeFuture().addListener(f -> {
             stats.connectionClosed();
+            if (address != null) {
+                perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+            }
             connections.info("closed {}", ch.remoteAddress());
         });
         if (open > config.maxConnections()) {
-            stats.connectionRefused();
-            log.warn(
-                    "refused connection from {}: {} connections open (max {})",
-                    ch.remoteAddress(),
-                    open - 1,
-                    config.maxConnections());
-            ch.config().setAutoRead(false);
-            ch.pipeline().addLast(Refuser.INSTANCE);
+            refuse(ch, "{} connections open (max {})", open - 1, config.maxConnections());
+            return;
+        }
+        if (fromAddress > config.maxConnectionsPerAddress()) {
+            stats.addressRefused();
+            refuse(
+                    ch,
+                    "{} connections open from that address (max {})",
+                    fromAddress - 1,
+                    config.maxConnectionsPerAddress());
+            return;
+        }
+        if (memory.scarce()) {
+            stats.memoryRefused();
+            refuse(ch, "{} bytes of direct memory in use (refusing above {})", memory.used(), memory.threshold());
             return;
         }
         connections.info("opened {}", ch.remoteAddress());
         children.add(ch);
+        long deadline = config.requestDeadline().toMillis();
+        if (deadline > 0) {
+            ch.pipeline().addLast("deadline", new RequestDeadlineHandler(deadline, TimeUnit.MILLISECONDS, this::cut));
+        }
         long idle = config.idleTimeout().toMillis();
         if (idle > 0) {
             ch.pipeline().addLast("idle", new IdleTimeoutHandler(idle, TimeUnit.MILLISECONDS));
         }
         ch.pipeline().addLast("codec", codec);
-        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, config, stats));
+        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, config, stats, listings));
+    }
+
+    /** Answers 199 and closes, without reading anything the client sent. */
+    private void refuse(Channel ch, String why, Object... args) {
+        stats.connectionRefused();
+        Object[] all = new Object[args.length + 1];
+        all[0] = ch.remoteAddress();
+        System.arraycopy(args, 0, all, 1, args.length);
+        refusals.warn("refused connection from {}: " + why, all);
+        ch.config().setAutoRead(false);
+        ch.pipeline().addLast(Refuser.INSTANCE);
+    }
+
+    private void cut(SocketAddress peer) {
+        stats.requestDeadlineClosed();
+        deadlines.warn(
+                "closed connection {}: its request line took over {} s",
+                peer,
+                config.requestDeadline().toSeconds());
+    }
+
+    private static InetAddress peerAddress(Channel ch) {
+        SocketAddress a = ch.remoteAddress();
+        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress() : null;
     }
 
     /**
@@ -231,6 +293,9 @@ public final class HftpServer implements AutoCloseable {
         // while the loops can still take it (and drop it, the connection being closed).
         blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        refusals.flush();
+        deadlines.flush();
+        listings.flushLog();
         log.info("HFTP server stopped");
     }
 

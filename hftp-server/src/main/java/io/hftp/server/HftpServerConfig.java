@@ -30,6 +30,8 @@ public final class HftpServerConfig {
     private final int maxPipelined;
     private final int writeBufferLowWaterMark;
     private final int writeBufferHighWaterMark;
+    private final Duration requestDeadline;
+    private final int maxConnectionsPerAddress;
 
     private HftpServerConfig(Builder b) {
         this.address = b.address;
@@ -48,6 +50,8 @@ public final class HftpServerConfig {
         this.maxPipelined = b.maxPipelined;
         this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.requestDeadline = b.requestDeadline;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     }
 
     /** A builder with every setting at its default. */
@@ -147,13 +151,31 @@ public final class HftpServerConfig {
         return writeBufferHighWaterMark;
     }
 
+    /**
+     * A request line must be received whole within this long of its first byte, however it trickles,
+     * or the connection is closed; zero turns the deadline off; default 30 s. Time while the server
+     * is not reading the connection (backpressure) does not count.
+     */
+    public Duration requestDeadline() {
+        return requestDeadline;
+    }
+
+    /**
+     * Connections from one IP address beyond this many are answered 199 and closed; default 256, so
+     * that a classroom behind one NAT address is served while one host cannot hold every slot.
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     @Override
     public String toString() {
         return "HftpServerConfig{address=" + address + ", port=" + port + ", dataDir=" + dataDir + ", transport="
                 + transport.cliName() + ", threads=" + threads + ", maxLineLength=" + maxLineLength + ", hardCap="
                 + hardCap + ", idleTimeout=" + idleTimeout + ", maxConnections=" + maxConnections
                 + ", shutdownGrace=" + shutdownGrace + ", accessLog=" + accessLog + ", pieceSize=" + pieceSize
-                + ", zeroCopy=" + zeroCopy + ", maxPipelined=" + maxPipelined + "}";
+                + ", zeroCopy=" + zeroCopy + ", maxPipelined=" + maxPipelined + ", requestDeadline=" + requestDeadline
+                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "}";
     }
 
     /** Builds an {@link HftpServerConfig}; every setter checks its value at once. */
@@ -174,6 +196,8 @@ public final class HftpServerConfig {
         private int maxPipelined = 64;
         private int writeBufferLowWaterMark = 256 * 1024;
         private int writeBufferHighWaterMark = 512 * 1024;
+        private Duration requestDeadline = Duration.ofSeconds(30);
+        private int maxConnectionsPerAddress = 256;
 
         private Builder() {}
 
@@ -194,6 +218,8 @@ public final class HftpServerConfig {
             maxPipelined = c.maxPipelined;
             writeBufferLowWaterMark = c.writeBufferLowWaterMark;
             writeBufferHighWaterMark = c.writeBufferHighWaterMark;
+            requestDeadline = c.requestDeadline;
+            maxConnectionsPerAddress = c.maxConnectionsPerAddress;
         }
 
         /** See {@link HftpServerConfig#address()}. */
@@ -314,6 +340,25 @@ public final class HftpServerConfig {
             }
             this.writeBufferLowWaterMark = low;
             this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        /** See {@link HftpServerConfig#requestDeadline()}; zero turns the deadline off. */
+        public Builder requestDeadline(Duration requestDeadline) {
+            if (requestDeadline.isNegative()) {
+                throw new IllegalArgumentException("request deadline must not be negative: " + requestDeadline);
+            }
+            this.requestDeadline = requestDeadline;
+            return this;
+        }
+
+        /** See {@link HftpServerConfig#maxConnectionsPerAddress()}. */
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            if (maxConnectionsPerAddress < 1) {
+                throw new IllegalArgumentException(
+                        "max connections per address must be positive: " + maxConnectionsPerAddress);
+            }
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
             return this;
         }
 

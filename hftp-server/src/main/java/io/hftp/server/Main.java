@@ -96,6 +96,20 @@ public final class Main implements Callable<Integer> {
     int maxConnections;
 
     @Option(
+            names = "--max-connections-per-address",
+            defaultValue = "256",
+            description =
+                    "Connections served at once from one IP address; more are answered 199 and closed (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
+    @Option(
+            names = "--request-deadline",
+            defaultValue = "30",
+            description =
+                    "Seconds a request line may take to arrive whole, however it trickles, 0 for no limit (default: ${DEFAULT-VALUE}).")
+    long requestDeadline;
+
+    @Option(
             names = "--max-pipelined",
             defaultValue = "64",
             description =
@@ -187,6 +201,8 @@ public final class Main implements Callable<Integer> {
                 .hardCap(hardCap)
                 .idleTimeout(Duration.ofSeconds(idleTimeout))
                 .maxConnections(maxConnections)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .requestDeadline(Duration.ofSeconds(requestDeadline))
                 .maxPipelined(maxPipelined)
                 .shutdownGrace(Duration.ofSeconds(shutdownGrace))
                 .pieceSize(pieceSize)

@@ -50,6 +50,8 @@ class MainTest {
         assertThat(c.accessLog()).isTrue();
         assertThat(c.writeBufferHighWaterMark()).isEqualTo(512 * 1024);
         assertThat(c.writeBufferLowWaterMark()).isEqualTo(256 * 1024);
+        assertThat(c.maxConnectionsPerAddress()).isEqualTo(256);
+        assertThat(c.requestDeadline()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -77,6 +79,10 @@ class MainTest {
                         "7",
                         "--max-pipelined",
                         "9",
+                        "--max-connections-per-address",
+                        "4",
+                        "--request-deadline",
+                        "0",
                         "--shutdown-grace",
                         "2",
                         "--piece-size",
@@ -97,6 +103,8 @@ class MainTest {
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.maxConnections()).isEqualTo(7);
         assertThat(c.maxPipelined()).isEqualTo(9);
+        assertThat(c.maxConnectionsPerAddress()).isEqualTo(4);
+        assertThat(c.requestDeadline()).isZero();
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.pieceSize()).isEqualTo(3072);
         assertThat(c.writeBufferHighWaterMark()).isEqualTo(65536);
@@ -129,6 +137,20 @@ class MainTest {
         assertThat(run(new Main(), "--transport", "carrier-pigeon", "-d", dir.toString()))
                 .isEqualTo(2);
         assertThat(err.toString().lines()).hasSize(1).first().asString().contains("unknown transport");
+    }
+
+    @Test
+    void aZeroPerAddressLimitIsOneLineAndExitTwo() {
+        assertThat(run(new Main(), "--max-connections-per-address", "0", "-d", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1).first().asString().contains("per address");
+    }
+
+    @Test
+    void aNegativeRequestDeadlineIsOneLineAndExitTwo() {
+        assertThat(run(new Main(), "--request-deadline", "-1", "-d", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1).first().asString().contains("request deadline");
     }
 
     @Test
