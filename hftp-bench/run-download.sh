@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Measures downloads on this machine: a whole file fetched with HftpDownloader over CONNECTIONS
-# connections (one warm JVM, written to disk), against the daemon's single-connection get_slice of
-# the same file (read by the load generator's raw scanner, which does not decode: the daemon's own
-# rate), and against the client library's single-connection get_slice (decoded, then discarded).
-# A fresh `hftp get` command per round (JVM start-up included) is timed too.
+# connections (one warm JVM, written to disk), in each of MODES (raw and base64 slices), against
+# the daemon's single-connection raw get_slice of the same file (read by the load generator's
+# scanner, which only counts bytes: the daemon's own rate), and against the client library's
+# single-connection get_slice in the same mode (base64 decoded; then discarded). A fresh
+# `hftp get --mode MODE` command per round and mode (JVM start-up included) is timed too.
 #
 #   [JAVA_HOME=...] hftp-bench/run-download.sh
 #
 # Every JVM runs on $JAVA_HOME/bin/java, or `java` on the PATH. Each round starts a fresh daemon.
 # Environment (all optional):
 #   SIZE_MIB=256 CONNECTIONS=4 REPEATS=3   file size, connections per download, rounds
+#   MODES="raw base64"                     the download modes to measure, each every round
 #   RUNS=5 WARMUP_RUNS=3                   measured and warm-up downloads per round
 #   WARMUP=2 DURATION=5                    seconds of warm-up and measurement of the raw get_slice
 #   OUT_DIR                                where downloads are written (default: a new directory
@@ -20,6 +22,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 size_mib="${SIZE_MIB:-256}"
 connections="${CONNECTIONS:-4}"
+modes="${MODES:-raw base64}"
 repeats="${REPEATS:-3}"
 runs="${RUNS:-5}"
 warmup_runs="${WARMUP_RUNS:-3}"
@@ -52,28 +55,33 @@ log "JVM: $java_version; ${size_mib} MiB, $connections connections, $repeats rou
 rows=()
 for rep in $(seq 1 "$repeats"); do
     start_daemon
-    raw="$("$java_bin" -jar "$bench_jar" load bulk -c 1 -r "get_slice big 0 $size" --port "$port" -w "$warmup" \
-        -t "$duration" --server-pid "$daemon_pid" 2>&1 | sed -n 's/.* \([0-9.]*\) MiB\/s of file bytes.*/\1/p')"
-    log "round $rep: raw get_slice, 1 connection: $raw MiB/s"
-    row="$("$java_bin" -jar "$bench_jar" download -f big --port "$port" -c "$connections" --runs "$runs" \
-        --warmup-runs "$warmup_runs" -o "$work/out" --server-pid "$daemon_pid" --format md --label "$rep" \
-        | tail -1)"
-    log "round $rep: $row"
-    rm -f "$work/out/fresh"
-    t0="$(date +%s%N)"
-    "$java_bin" -jar "$client_jar" get big --port "$port" -c "$connections" --quiet --output "$work/out/fresh"
-    fresh_ms=$((($(date +%s%N) - t0) / 1000000))
-    rm -f "$work/out/fresh"
-    fresh="$(python3 -c "print(f'{$size_mib * 1000 / $fresh_ms:.1f}')")"
-    log "round $rep: fresh hftp get: $fresh MiB/s ($fresh_ms ms with JVM start-up)"
+    raw="$("$java_bin" -jar "$bench_jar" load bulk -c 1 -r "get_slice big 0 $size raw" --port "$port" \
+        -w "$warmup" -t "$duration" --server-pid "$daemon_pid" 2>&1 \
+        | sed -n 's/.* \([0-9.]*\) MiB\/s of file bytes.*/\1/p')"
+    log "round $rep: raw get_slice read by the load generator, 1 connection: $raw MiB/s"
+    for mode in $modes; do
+        row="$("$java_bin" -jar "$bench_jar" download -f big --port "$port" -c "$connections" --runs "$runs" \
+            --warmup-runs "$warmup_runs" -o "$work/out" --server-pid "$daemon_pid" --mode "$mode" --format md \
+            --label "$rep $mode" | tail -1)"
+        log "round $rep: $row"
+        rm -f "$work/out/fresh"
+        t0="$(date +%s%N)"
+        "$java_bin" -jar "$client_jar" get big --port "$port" -c "$connections" --mode "$mode" --quiet \
+            --output "$work/out/fresh"
+        fresh_ms=$((($(date +%s%N) - t0) / 1000000))
+        rm -f "$work/out/fresh"
+        fresh="$(python3 -c "print(f'{$size_mib * 1000 / $fresh_ms:.1f}')")"
+        log "round $rep: fresh hftp get --mode $mode: $fresh MiB/s ($fresh_ms ms with JVM start-up)"
+        rows+=("${row% |} | $raw | $fresh |")
+    done
     stop "$daemon_pid"
-    rows+=("${row% |} | $raw | $fresh |")
 done
 
 echo "JVM: $java_version; file ${size_mib} MiB; $connections connections; load average $load_start at start,"\
     "$(cut -d' ' -f1-3 /proc/loadavg) at end"
 echo
-echo "| round | download MiB/s | client CPU ms/GiB | server CPU ms/GiB | client get_slice 1 conn MiB/s" \
-    "| client CPU ms/GiB | server CPU ms/GiB | raw get_slice 1 conn MiB/s | fresh \`hftp get\` MiB/s |"
+echo "| round, mode | download MiB/s | client CPU ms/GiB | server CPU ms/GiB | client get_slice 1 conn MiB/s" \
+    "| client CPU ms/GiB | server CPU ms/GiB | raw get_slice 1 conn (load generator) MiB/s" \
+    "| fresh \`hftp get\` MiB/s |"
 echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"

@@ -3,7 +3,9 @@ package io.hftp.bench.download;
 import io.hftp.bench.Cli;
 import io.hftp.bench.load.ProcStat;
 import io.hftp.client.BlockingHftpClient;
+import io.hftp.client.DownloadMode;
 import io.hftp.client.HftpDownloader;
+import io.hftp.codec.SliceMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -89,6 +91,13 @@ public final class DownloadBench implements Callable<Integer> {
     @Option(names = "--no-single", description = "Skip the one-connection get_slice runs.")
     boolean noSingle;
 
+    @Option(
+            names = "--mode",
+            paramLabel = "MODE",
+            description =
+                    "Slice form of both kinds of run: auto (ask help), raw or base64 (default: ${DEFAULT-VALUE}).")
+    String mode = "auto";
+
     @Option(names = "--format", paramLabel = "F", description = "text or md (default: ${DEFAULT-VALUE}).")
     String format = "text";
 
@@ -127,10 +136,13 @@ public final class DownloadBench implements Callable<Integer> {
             Cli.inRange(spec, "--server-pid", serverPid, 1, Integer.MAX_VALUE);
         }
         Cli.oneOf(spec, "--format", format, "text", "md");
+        Cli.oneOf(spec, "--mode", mode, "auto", "raw", "base64");
+        DownloadMode downloadMode = DownloadMode.valueOf(mode.toUpperCase(Locale.ROOT));
         Path target = outputDir.resolve(file + ".download-bench");
         HftpDownloader downloader = HftpDownloader.builder(host, port)
                 .connections(connections)
                 .sliceSize(sliceSize)
+                .mode(downloadMode)
                 .build();
         List<Run> downloads = new ArrayList<>();
         List<Run> singles = new ArrayList<>();
@@ -184,11 +196,15 @@ public final class DownloadBench implements Callable<Integer> {
                 + " | client CPU ms/GiB | server CPU ms/GiB |\n|---|---|---|---|---|---|---|";
     }
 
-    /** The whole file in one {@code get_slice} over one connection, decoded by the client and dropped. */
+    /**
+     * The whole file in one {@code get_slice} over one connection, read by the client and dropped:
+     * raw with {@code --mode raw}, else base64 (decoded).
+     */
     private long singleSlice() throws IOException {
         try (BlockingHftpClient client = BlockingHftpClient.connect(host, port)) {
             long size = client.size(file);
-            long got = client.slice(file, 0, size, data -> data.position(data.limit()));
+            SliceMode form = mode.equals("raw") ? SliceMode.RAW : SliceMode.BASE64;
+            long got = client.slice(file, 0, size, form, data -> data.position(data.limit()));
             if (got != size) {
                 throw new IOException("get_slice gave " + got + " of " + size + " bytes");
             }

@@ -42,6 +42,7 @@ public final class MinimalSender implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final Path root;
+    private final java.util.concurrent.atomic.AtomicLong rawSlices = new java.util.concurrent.atomic.AtomicLong();
 
     /** Binds {@code address}; {@link #serve()} then accepts connections. */
     public MinimalSender(InetSocketAddress address, Path root) throws IOException {
@@ -84,6 +85,11 @@ public final class MinimalSender implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /** The raw slices answered {@code 0 OK} so far, so a test can tell which form a client asked for. */
+    public long rawSlicesServed() {
+        return rawSlices.get();
     }
 
     @Override
@@ -158,6 +164,7 @@ public final class MinimalSender implements AutoCloseable {
                 return true;
             }
             if (raw) {
+                rawSlices.incrementAndGet();
                 return sendRaw(file, offset, size, socket, out);
             }
             out.write(status("0 OK"));

@@ -91,6 +91,40 @@ class DownloadBenchTest {
     }
 
     @Test
+    void rawModeFetchesRawSlicesBothWays() {
+        // The minimal sender answers `help` 200 (a classic server) but serves raw slices when asked:
+        // forced raw, both the download and the one-connection slice use them.
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DownloadBench.run(args("--mode", "raw"), new PrintWriter(out), new PrintWriter(err));
+
+        assertThat(code).as(err.toString()).isZero();
+        // 3 downloads of at least 2 slices of 1,000,000 bytes each, and 3 whole-file slices.
+        assertThat(sender.rawSlicesServed()).isGreaterThanOrEqualTo(3 * 2 + 3);
+        assertThat(out.toString().lines())
+                .filteredOn(l -> l.startsWith("median of 2, get_slice of the whole file over 1 connection"))
+                .singleElement()
+                .satisfies(l -> assertThat(l).containsPattern(": [1-9][0-9.]* MiB/s"));
+    }
+
+    @Test
+    void autoModeAgainstAClassicServerUsesBase64() {
+        int code = DownloadBench.run(args(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+
+        assertThat(code).isZero();
+        assertThat(sender.rawSlicesServed()).isZero();
+    }
+
+    @Test
+    void anUnknownModeIsBadUsage() {
+        StringWriter err = new StringWriter();
+        int code = DownloadBench.run(args("--mode", "zip"), new PrintWriter(new StringWriter()), new PrintWriter(err));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--mode");
+    }
+
+    @Test
     void markdownIsOneRowThatMatchesTheHeader() {
         StringWriter out = new StringWriter();
         int code = DownloadBench.run(
