@@ -19,6 +19,11 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +55,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private final FileStore store;
     private final Executor blocking;
+    private final FileTasks files;
     private final HftpServerConfig config;
     private final ServerStats stats;
     private final boolean accessLog;
@@ -67,14 +73,25 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     private boolean unflushed;
 
     private boolean inRead;
+    /** A file call is being handed to the pool from the event loop: it may answer in place. */
+    private boolean submitting;
 
     /**
      * A handler answering from {@code store}; directory listings, which may take long on a large
      * directory, are read on {@code blocking} so that they never stall the event loop.
      */
     CommandHandler(FileStore store, Executor blocking, HftpServerConfig config, ServerStats stats) {
+        this(store, blocking, FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS), config, stats);
+    }
+
+    /**
+     * As above, with the file-system calls of metadata and slices (stat, open) run on {@code files}
+     * within its time limit: a call that can block (a FIFO swapped in) never stalls the event loop.
+     */
+    CommandHandler(FileStore store, Executor blocking, FileTasks files, HftpServerConfig config, ServerStats stats) {
         this.store = store;
         this.blocking = blocking;
+        this.files = files;
         this.config = config;
         this.stats = stats;
         this.accessLog = config.accessLog() && access.isInfoEnabled();
@@ -200,8 +217,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             slice((HftpRequest.GetSlice) request, start);
         } else if (request instanceof HftpRequest.GetMetadata) {
             String name = ((HftpRequest.GetMetadata) request).fileName();
-            try {
-                long size = store.size(name);
+            offLoop(request, name, start, () -> store.size(name), result -> {
+                long size = (Long) result;
                 write(new HftpResponse.Metadata(size));
                 if (accessLog) {
                     logAccess(
@@ -210,9 +227,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                             HftpStatus.OK.lineLength() + Long.toString(size).length() + 2,
                             start);
                 }
-            } catch (FileStore.NotFoundException e) {
-                status(request, HftpStatus.FILE_NOT_FOUND, start);
-            }
+            });
         } else if (request instanceof HftpRequest.GetFileListing) {
             listing(request, start);
         } else if (request instanceof HftpRequest.Help) {
@@ -232,13 +247,12 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             status(request, HftpStatus.INVALID_ARGUMENTS, start);
             return;
         }
-        FileStore.OpenFile file;
-        try {
-            file = store.open(request.fileName());
-        } catch (FileStore.NotFoundException e) {
-            status(request, HftpStatus.FILE_NOT_FOUND, start);
-            return;
-        }
+        offLoop(request, request.fileName(), start, () -> store.open(request.fileName()), result -> {
+            sliceOpened(request, (FileStore.OpenFile) result, start);
+        });
+    }
+
+    private void sliceOpened(HftpRequest.GetSlice request, FileStore.OpenFile file, long start) {
         if (!request.fitsIn(file.size())) {
             file.close();
             status(request, HftpStatus.BAD_OFFSET, start);
@@ -249,6 +263,120 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         Base64SliceInput body =
                 new Base64SliceInput(file.channel(), request.offset(), request.size(), config.pieceSize(), true);
         stream(body, request, HftpStatus.OK.lineLength() + body.length(), start, true);
+    }
+
+    /** A file-system call for {@link #offLoop}: its result, or NotFound / Unreadable. */
+    private interface FileCall {
+        Object call() throws FileStore.NotFoundException, FileStore.UnreadableException;
+    }
+
+    /**
+     * Runs {@code call} on the file pool and continues with its result on the event loop; later
+     * requests wait meanwhile. Not found is 202. A file that cannot be read is 199 (fatal, warned
+     * about), unless a slice would exceed its size anyway (203: the range check comes first, rule
+     * 6). A call that outlives the time limit is 199 too: the connection closes rather than wait.
+     */
+    private void offLoop(HftpRequest request, String name, long start, FileCall call, Consumer<Object> then) {
+        busy = true;
+        AtomicBoolean settled = new AtomicBoolean();
+        FileTasks.Job[] job = new FileTasks.Job[1];
+        ScheduledFuture<?> timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (settled.compareAndSet(false, true)) {
+                                boolean stuck = job[0] != null && job[0].timeOut();
+                                if (stuck) {
+                                    store.unblock(name);
+                                }
+                                log.warn(
+                                        "closing connection {}: {} took over {} ms in the file system{}",
+                                        peer,
+                                        request,
+                                        files.timeoutMillis(),
+                                        stuck ? " (a thread is stuck there)" : "");
+                                busy = false;
+                                failed(request, start);
+                            }
+                        },
+                        files.timeoutMillis(),
+                        TimeUnit.MILLISECONDS);
+        Runnable task = () -> {
+            Object result;
+            try {
+                result = call.call();
+            } catch (FileStore.NotFoundException | FileStore.UnreadableException | RuntimeException e) {
+                result = e;
+            }
+            Object r = result;
+            if (!settled.compareAndSet(false, true)) {
+                release(r); // answered 199 already
+                return;
+            }
+            try {
+                onLoop(() -> fileDone(request, start, timer, r, then));
+            } catch (RejectedExecutionException e) {
+                release(r); // the event loop is shutting down
+            }
+        };
+        submitting = true;
+        try {
+            job[0] = files.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (settled.compareAndSet(false, true)) {
+                timer.cancel(false);
+                log.warn("closing connection {}: no room to run {} in the file system", peer, request);
+                busy = false;
+                failed(request, start);
+            }
+        } finally {
+            submitting = false;
+        }
+    }
+
+    private void fileDone(HftpRequest request, long start, ScheduledFuture<?> timer, Object r, Consumer<Object> then) {
+        timer.cancel(false);
+        busy = false;
+        if (closing || !ctx.channel().isActive()) {
+            release(r);
+            return;
+        }
+        if (r instanceof FileStore.NotFoundException) {
+            status(request, HftpStatus.FILE_NOT_FOUND, start);
+        } else if (r instanceof FileStore.UnreadableException) {
+            FileStore.UnreadableException e = (FileStore.UnreadableException) r;
+            if (request instanceof HftpRequest.GetSlice
+                    && e.size() >= 0
+                    && !((HftpRequest.GetSlice) request).fitsIn(e.size())) {
+                status(request, HftpStatus.BAD_OFFSET, start);
+            } else {
+                store.warnUnreadable(e);
+                failed(request, start);
+            }
+        } else if (r instanceof RuntimeException) {
+            log.warn("failed to answer {} from {}", request, peer, (RuntimeException) r);
+            failed(request, start);
+        } else {
+            then.accept(r);
+        }
+        if (!submitting) {
+            // Answered in a later turn of the loop: resume the queue. (Run in place, the call
+            // returns into the drain loop that made it, which goes on by itself.)
+            drain();
+        }
+    }
+
+    /** Answers 199 and closes, for a failure in the file system. */
+    private void failed(HftpRequest request, long start) {
+        if (!closing) {
+            status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
+        }
+        flushIfNeeded();
+    }
+
+    private static void release(Object result) {
+        if (result instanceof FileStore.OpenFile) {
+            ((FileStore.OpenFile) result).close();
+        }
     }
 
     private void listing(HftpRequest request, long start) {
