@@ -19,10 +19,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -265,82 +261,41 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         stream(body, request, HftpStatus.OK.lineLength() + body.length(), start, true);
     }
 
-    /** A file-system call for {@link #offLoop}: its result, or NotFound / Unreadable. */
-    private interface FileCall {
-        Object call() throws FileStore.NotFoundException, FileStore.UnreadableException;
-    }
-
     /**
      * Runs {@code call} on the file pool and continues with its result on the event loop; later
      * requests wait meanwhile. Not found is 202. A file that cannot be read is 199 (fatal, warned
      * about), unless a slice would exceed its size anyway (203: the range check comes first, rule
-     * 6). A call that outlives the time limit is 199 too: the connection closes rather than wait.
+     * 6). A call that outlives the time limit, or finds no room in the pool, is 199 too.
      */
-    private void offLoop(HftpRequest request, String name, long start, FileCall call, Consumer<Object> then) {
+    private void offLoop(HftpRequest request, String name, long start, FileTasks.Call call, Consumer<Object> then) {
         busy = true;
-        AtomicBoolean settled = new AtomicBoolean();
-        FileTasks.Job[] job = new FileTasks.Job[1];
-        ScheduledFuture<?> timer = ctx.executor()
-                .schedule(
-                        () -> {
-                            if (settled.compareAndSet(false, true)) {
-                                boolean stuck = job[0] != null && job[0].timeOut();
-                                if (stuck) {
-                                    store.unblock(name);
-                                }
-                                log.warn(
-                                        "closing connection {}: {} took over {} ms in the file system{}",
-                                        peer,
-                                        request,
-                                        files.timeoutMillis(),
-                                        stuck ? " (a thread is stuck there)" : "");
-                                busy = false;
-                                failed(request, start);
-                            }
-                        },
-                        files.timeoutMillis(),
-                        TimeUnit.MILLISECONDS);
-        Runnable task = () -> {
-            Object result;
-            try {
-                result = call.call();
-            } catch (FileStore.NotFoundException | FileStore.UnreadableException | RuntimeException e) {
-                result = e;
-            }
-            Object r = result;
-            if (!settled.compareAndSet(false, true)) {
-                release(r); // answered 199 already
-                return;
-            }
-            try {
-                onLoop(() -> fileDone(request, start, timer, r, then));
-            } catch (RejectedExecutionException e) {
-                release(r); // the event loop is shutting down
-            }
-        };
         submitting = true;
         try {
-            job[0] = files.execute(task);
-        } catch (RejectedExecutionException e) {
-            if (settled.compareAndSet(false, true)) {
-                timer.cancel(false);
-                log.warn("closing connection {}: no room to run {} in the file system", peer, request);
-                busy = false;
-                failed(request, start);
-            }
+            files.call(
+                    ctx.executor(),
+                    call,
+                    () -> store.unblock(name),
+                    r -> fileDone(request, start, r, then),
+                    CommandHandler::release);
         } finally {
             submitting = false;
         }
     }
 
-    private void fileDone(HftpRequest request, long start, ScheduledFuture<?> timer, Object r, Consumer<Object> then) {
-        timer.cancel(false);
+    private void fileDone(HftpRequest request, long start, Object r, Consumer<Object> then) {
         busy = false;
         if (closing || !ctx.channel().isActive()) {
             release(r);
             return;
         }
-        if (r instanceof FileStore.NotFoundException) {
+        if (r instanceof FileTasks.Failure) {
+            log.warn(
+                    "closing connection {}: {} {}",
+                    peer,
+                    request,
+                    ((FileTasks.Failure) r).describe(files.timeoutMillis()));
+            failed(request, start);
+        } else if (r instanceof FileStore.NotFoundException) {
             status(request, HftpStatus.FILE_NOT_FOUND, start);
         } else if (r instanceof FileStore.UnreadableException) {
             FileStore.UnreadableException e = (FileStore.UnreadableException) r;
@@ -352,8 +307,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                 store.warnUnreadable(e);
                 failed(request, start);
             }
-        } else if (r instanceof RuntimeException) {
-            log.warn("failed to answer {} from {}", request, peer, (RuntimeException) r);
+        } else if (r instanceof Exception) {
+            log.warn("failed to answer {} from {}", request, peer, (Exception) r);
             failed(request, start);
         } else {
             then.accept(r);

@@ -5,16 +5,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedDirectoryStreamException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,7 +50,7 @@ public final class FileStore implements AutoCloseable {
     /** Tests only: runs between looking a name up and opening it, to swap it in that window. */
     volatile Consumer<String> beforeOpen;
     /** The directory handle names are resolved against; replaced when the directory is recreated. */
-    private volatile Handle handle;
+    private volatile DirectoryHandle handle;
 
     /**
      * A store over {@code dir}, which is created when missing.
@@ -70,7 +67,7 @@ public final class FileStore implements AutoCloseable {
             throw new AccessDeniedException(dir.toString(), null, "cannot read the directory");
         }
         this.root = real;
-        this.handle = Handle.open(real);
+        this.handle = DirectoryHandle.open(real);
     }
 
     /** The served directory's real path. */
@@ -86,7 +83,7 @@ public final class FileStore implements AutoCloseable {
     /** The names of the served files, sorted in byte order; unreadable ones included (rule 7). */
     public List<String> list() throws IOException {
         List<String> names = new ArrayList<>();
-        try (Handle dir = Handle.open(root)) {
+        try (DirectoryHandle dir = DirectoryHandle.open(root)) {
             for (Path p : dir.stream) {
                 String name = p.getFileName().toString();
                 if (isValidName(name) && served(dir, name)) {
@@ -99,7 +96,7 @@ public final class FileStore implements AutoCloseable {
         return names;
     }
 
-    private boolean served(Handle dir, String name) {
+    private boolean served(DirectoryHandle dir, String name) {
         try {
             target(dir, name);
             return true;
@@ -116,7 +113,7 @@ public final class FileStore implements AutoCloseable {
      * @throws UnreadableException if the file system fails other than by the file being absent
      */
     public long size(String name) throws NotFoundException, UnreadableException {
-        return withHandle(name, (dir, n) -> target(dir, n).attrs.size());
+        return withDirectoryHandle(name, (dir, n) -> target(dir, n).attrs.size());
     }
 
     /**
@@ -128,10 +125,10 @@ public final class FileStore implements AutoCloseable {
      *     I/O error); it carries the file's size, for the range check that comes first (rule 6)
      */
     public OpenFile open(String name) throws NotFoundException, UnreadableException {
-        return withHandle(name, this::open);
+        return withDirectoryHandle(name, this::open);
     }
 
-    private OpenFile open(Handle dir, String name) throws NotFoundException, UnreadableException, IOException {
+    private OpenFile open(DirectoryHandle dir, String name) throws NotFoundException, UnreadableException, IOException {
         Target t = target(dir, name);
         Consumer<String> hook = beforeOpen;
         if (hook != null) {
@@ -177,7 +174,7 @@ public final class FileStore implements AutoCloseable {
         if (!isValidName(name)) {
             return;
         }
-        Handle dir = handle;
+        DirectoryHandle dir = handle;
         try {
             Object mode = Files.getAttribute(root.resolve(name), "unix:mode", LinkOption.NOFOLLOW_LINKS);
             if (!(mode instanceof Integer) || ((Integer) mode & S_IFMT) != S_IFIFO) {
@@ -219,7 +216,7 @@ public final class FileStore implements AutoCloseable {
      * needs one {@code fstatat}. A link is resolved once, to its real path, which must be a regular
      * file directly inside the root: what is opened afterwards is that entry, with {@code O_NOFOLLOW}.
      */
-    private Target target(Handle dir, String name) throws NotFoundException, IOException {
+    private Target target(DirectoryHandle dir, String name) throws NotFoundException, IOException {
         BasicFileAttributes attrs = dir.lstat(name);
         if (attrs.isRegularFile()) {
             return new Target(name, attrs);
@@ -248,7 +245,7 @@ public final class FileStore implements AutoCloseable {
     }
 
     private interface Lookup<T> {
-        T apply(Handle dir, String name) throws NotFoundException, UnreadableException, IOException;
+        T apply(DirectoryHandle dir, String name) throws NotFoundException, UnreadableException, IOException;
     }
 
     /**
@@ -256,12 +253,12 @@ public final class FileStore implements AutoCloseable {
      * A lookup that finds nothing is retried once on a new handle when the directory at the root's
      * path is no longer the one held (removed and recreated).
      */
-    private <T> T withHandle(String name, Lookup<T> lookup) throws NotFoundException, UnreadableException {
+    private <T> T withDirectoryHandle(String name, Lookup<T> lookup) throws NotFoundException, UnreadableException {
         if (!isValidName(name)) {
             throw new NotFoundException(name);
         }
         for (int attempt = 0; ; attempt++) {
-            Handle dir = handle;
+            DirectoryHandle dir = handle;
             try {
                 return lookup.apply(dir, name);
             } catch (NotFoundException e) {
@@ -282,7 +279,7 @@ public final class FileStore implements AutoCloseable {
     }
 
     /** Replaces {@code stale} when the root's path now names another directory; true if replaced. */
-    private synchronized boolean renew(Handle stale) {
+    private synchronized boolean renew(DirectoryHandle stale) {
         if (handle != stale) {
             return true;
         }
@@ -299,7 +296,7 @@ public final class FileStore implements AutoCloseable {
             return false;
         }
         try {
-            handle = Handle.open(root);
+            handle = DirectoryHandle.open(root);
         } catch (IOException e) {
             return false;
         }
@@ -319,50 +316,6 @@ public final class FileStore implements AutoCloseable {
                         || reason.startsWith("Too many levels of symbolic links")
                         || reason.startsWith("Not a directory")
                         || reason.startsWith("No such device or address"));
-    }
-
-    /** An open handle on a directory, through which names are reached without following links. */
-    private static final class Handle implements AutoCloseable {
-        final SecureDirectoryStream<Path> stream;
-
-        private Handle(SecureDirectoryStream<Path> stream) {
-            this.stream = stream;
-        }
-
-        static Handle open(Path dir) throws IOException {
-            DirectoryStream<Path> ds = Files.newDirectoryStream(dir);
-            if (!(ds instanceof SecureDirectoryStream)) {
-                ds.close();
-                // Linux provides it (openat, fstatat); the daemon serves nowhere it cannot be safe.
-                throw new IOException("this platform cannot open files relative to a directory safely");
-            }
-            return new Handle((SecureDirectoryStream<Path>) ds);
-        }
-
-        /** A relative path: the secure stream resolves it against its own descriptor. */
-        Path path(String name) {
-            return Path.of(name);
-        }
-
-        BasicFileAttributes lstat(String name) throws IOException {
-            return stream.getFileAttributeView(path(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .readAttributes();
-        }
-
-        Object identity() throws IOException {
-            return stream.getFileAttributeView(BasicFileAttributeView.class)
-                    .readAttributes()
-                    .fileKey();
-        }
-
-        @Override
-        public void close() {
-            try {
-                stream.close();
-            } catch (IOException ignored) {
-                // A directory handle: nothing to lose.
-            }
-        }
     }
 
     static void closeQuietly(FileChannel ch) {

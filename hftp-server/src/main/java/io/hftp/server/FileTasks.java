@@ -1,12 +1,16 @@
 package io.hftp.server;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Where the daemon runs the file-system calls that can block (stat, open), so that no event loop
@@ -77,6 +81,90 @@ final class FileTasks implements AutoCloseable {
         Job job = new Job(task);
         executor.execute(job);
         return job;
+    }
+
+    /** A file-system call: its result, or the exception it throws (handed over as the result). */
+    interface Call {
+        Object call() throws Exception;
+    }
+
+    /** Why a call gave no result. */
+    enum Failure {
+        /** It outlived the time limit while queued. */
+        TIMED_OUT,
+        /** It outlived the time limit while running: its thread is stuck in the file system. */
+        STUCK,
+        /** The pool had no room for it. */
+        REJECTED;
+
+        String describe(long timeoutMillis) {
+            switch (this) {
+                case TIMED_OUT:
+                    return "waited over " + timeoutMillis + " ms for the file system";
+                case STUCK:
+                    return "took over " + timeoutMillis + " ms in the file system (a thread is stuck there)";
+                default:
+                    return "found no room to run in the file system";
+            }
+        }
+    }
+
+    /**
+     * Runs {@code call} on the pool and hands its outcome to {@code then} on {@code loop}, exactly
+     * once: its result, the exception it threw, or a {@link Failure}. Past the time limit {@code
+     * then} gets the failure at once (and {@code unblock} runs when the call is stuck), and a
+     * result that comes later goes to {@code late} instead, to be released. Run inline (see {@link
+     * #on}), {@code then} may run before this method returns.
+     */
+    void call(EventExecutor loop, Call call, Runnable unblock, Consumer<Object> then, Consumer<Object> late) {
+        AtomicBoolean settled = new AtomicBoolean();
+        Job[] job = new Job[1];
+        ScheduledFuture<?> timer = loop.schedule(
+                () -> {
+                    if (settled.compareAndSet(false, true)) {
+                        boolean stuck = job[0] != null && job[0].timeOut();
+                        if (stuck) {
+                            unblock.run();
+                        }
+                        then.accept(stuck ? Failure.STUCK : Failure.TIMED_OUT);
+                    }
+                },
+                timeoutMillis,
+                TimeUnit.MILLISECONDS);
+        Runnable task = () -> {
+            Object result;
+            try {
+                result = call.call();
+            } catch (Exception e) {
+                result = e;
+            }
+            Object r = result;
+            if (!settled.compareAndSet(false, true)) {
+                late.accept(r);
+                return;
+            }
+            Runnable deliver = () -> {
+                timer.cancel(false);
+                then.accept(r);
+            };
+            if (loop.inEventLoop()) {
+                deliver.run();
+                return;
+            }
+            try {
+                loop.execute(deliver);
+            } catch (RejectedExecutionException e) {
+                late.accept(r); // the event loop is shutting down
+            }
+        };
+        try {
+            job[0] = execute(task);
+        } catch (RejectedExecutionException e) {
+            if (settled.compareAndSet(false, true)) {
+                timer.cancel(false);
+                then.accept(Failure.REJECTED);
+            }
+        }
     }
 
     private synchronized void grow() {
