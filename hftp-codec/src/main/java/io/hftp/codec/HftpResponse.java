@@ -4,10 +4,13 @@ import java.util.List;
 
 /**
  * The bodies of successful replies that {@link HftpResponseEncoder} writes after {@code 0 OK}. A
- * bare {@link HftpStatus} is a reply without a body; a slice body is a {@link Base64SliceInput}
- * written through a {@link io.netty.handler.stream.ChunkedWriteHandler}.
+ * bare {@link HftpStatus} is a reply without a body; a base64 slice body is a {@link
+ * Base64SliceInput} written through a {@link io.netty.handler.stream.ChunkedWriteHandler}. A raw
+ * slice is a {@link RawSlice} header followed by its bytes, written separately: a {@link
+ * io.netty.channel.FileRegion} (zero-copy) or a {@link RawSliceInput}.
  */
-public sealed interface HftpResponse permits HftpResponse.Help, HftpResponse.Listing, HftpResponse.Metadata {
+public sealed interface HftpResponse
+        permits HftpResponse.Help, HftpResponse.Listing, HftpResponse.Metadata, HftpResponse.RawSlice {
 
     /** The single {@code help} reply. */
     Help HELP = new Help();
@@ -39,6 +42,34 @@ public sealed interface HftpResponse permits HftpResponse.Help, HftpResponse.Lis
             if (size < 0) {
                 throw new IllegalArgumentException("negative size: " + size);
             }
+        }
+    }
+
+    /**
+     * The head of a raw slice reply (2026 edition): {@code 0 OK}, {@code Content-Length: SIZE}
+     * and an empty line. The SIZE bytes of the body are not part of it: the caller writes them
+     * right after, as a {@link io.netty.channel.FileRegion}, a {@link RawSliceInput} or buffers,
+     * and writes nothing else until they are all out (the next reply starts after the last byte).
+     *
+     * @param size the number of body bytes that follow
+     */
+    record RawSlice(long size) implements HftpResponse {
+        private static final int FIXED_LENGTH = HftpStatus.OK.lineLength() + "Content-Length: ".length() + 4;
+
+        public RawSlice {
+            if (size < 0) {
+                throw new IllegalArgumentException("negative size: " + size);
+            }
+        }
+
+        /** The bytes of this header on the wire, body excluded. */
+        public int headerLength() {
+            return FIXED_LENGTH + Long.toString(size).length();
+        }
+
+        /** The bytes of the whole reply on the wire: header and body. */
+        public long replyLength() {
+            return headerLength() + size;
         }
     }
 }

@@ -5,18 +5,25 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Writes server replies: an {@link HftpStatus} as its status line (a shared read-only buffer, no
  * copy), an {@link HftpResponse.Listing} or {@link HftpResponse.Metadata} as {@code 0 OK} and its
- * body. Any other message, such as the {@link ByteBuf} chunks of a {@link Base64SliceInput}, passes
- * through untouched.
+ * body, an {@link HftpResponse.RawSlice} as {@code 0 OK}, its {@code Content-Length} line and the
+ * empty line. Any other message, such as the {@link ByteBuf} chunks of a {@link Base64SliceInput}
+ * or the {@link io.netty.channel.FileRegion} of a raw slice body, passes through untouched.
  */
 @ChannelHandler.Sharable
 public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
     /** The whole {@code help} reply, encoded once for the process. */
     private static final ByteBuf HELP = helpReply();
+    /** {@code Content-Length: } in ASCII. */
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code \r\n\r\n}: the end of the {@code Content-Length} line and the empty line. */
+    private static final int CRLF_CRLF = 0x0D0A0D0A;
 
     /** Creates the encoder; one instance may serve any number of channels. */
     public HftpResponseEncoder() {}
@@ -32,6 +39,14 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             out.add(((HftpStatus) msg).line());
         } else if (msg instanceof HftpResponse.Help) {
             out.add(HELP.duplicate());
+        } else if (msg instanceof HftpResponse.RawSlice) {
+            HftpResponse.RawSlice raw = (HftpResponse.RawSlice) msg;
+            ByteBuf buf = ctx.alloc().ioBuffer(raw.headerLength());
+            HftpStatus.OK.writeLine(buf);
+            buf.writeBytes(CONTENT_LENGTH);
+            writeDecimal(buf, raw.size());
+            buf.writeInt(CRLF_CRLF);
+            out.add(buf);
         } else if (msg instanceof HftpResponse.Metadata) {
             long size = ((HftpResponse.Metadata) msg).size();
             ByteBuf buf = ctx.alloc().ioBuffer(HftpStatus.OK.lineLength() + 21);

@@ -2,16 +2,23 @@ package io.hftp.codec;
 
 import static io.hftp.codec.TestBytes.bytes;
 import static io.hftp.codec.TestBytes.readAllOutboundText;
+import static io.hftp.codec.TestBytes.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,6 +77,41 @@ class HftpResponseEncoderTest {
         assertThat(encode(new HftpResponse.Metadata(0))).isEqualTo("0 OK\r\n0\r\n");
         assertThat(encode(new HftpResponse.Metadata(Long.MAX_VALUE))).isEqualTo("0 OK\r\n9223372036854775807\r\n");
         assertThatThrownBy(() -> new HftpResponse.Metadata(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 5, 9, 10, 99, 100, 67_108_864, 1_000_000_000_000_000_000L, Long.MAX_VALUE})
+    void rawSliceHeader(long size) {
+        HftpResponse.RawSlice header = new HftpResponse.RawSlice(size);
+        String expected = "0 OK\r\nContent-Length: " + size + "\r\n\r\n";
+        assertThat(encode(header)).isEqualTo(expected);
+        assertThat(header.headerLength()).isEqualTo(expected.length());
+        assertThat(header.replyLength()).isEqualTo(expected.length() + size);
+    }
+
+    @Test
+    void rawSliceHeaderOfTheProtocolExampleAndItsErrors() {
+        assertThat(encode(new HftpResponse.RawSlice(5), Unpooled.wrappedBuffer(bytes("calor")), HftpStatus.OK))
+                .isEqualTo("0 OK\r\nContent-Length: 5\r\n\r\ncalor0 OK\r\n");
+        assertThat(encode(new HftpResponse.RawSlice(0))).isEqualTo("0 OK\r\nContent-Length: 0\r\n\r\n");
+        assertThatThrownBy(() -> new HftpResponse.RawSlice(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFileRegionPassesThroughUntouchedAfterItsHeader(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("f");
+        Files.write(file, bytes("0123456789"));
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpResponseEncoder());
+        DefaultFileRegion region = new DefaultFileRegion(FileChannel.open(file), 3, 4);
+        ch.writeOutbound(new HftpResponse.RawSlice(4), region, HftpStatus.FILE_NOT_FOUND);
+        ByteBuf header = ch.readOutbound();
+        assertThat(text(TestBytes.drain(header))).isEqualTo("0 OK\r\nContent-Length: 4\r\n\r\n");
+        Object body = ch.readOutbound();
+        assertThat(body).isSameAs(region);
+        assertThat(region.refCnt()).isEqualTo(1);
+        assertThat(text(TestBytes.drain(region))).isEqualTo("3456");
+        assertThat(readAllOutboundText(ch)).isEqualTo("202 FILE NOT FOUND\r\n");
+        assertFalse(ch.finish());
     }
 
     @Test

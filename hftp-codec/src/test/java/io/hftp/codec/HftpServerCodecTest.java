@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -58,6 +59,8 @@ class HftpServerCodecTest {
                 }
             } else if (request instanceof HftpRequest.Quit) {
                 ctx.writeAndFlush(HftpStatus.OK).addListener(ChannelFutureListener.CLOSE);
+            } else if (request instanceof HftpRequest.Help) {
+                ctx.writeAndFlush(HftpResponse.HELP);
             } else if (request instanceof HftpRequest.GetFileListing) {
                 try (Stream<Path> files = Files.list(dir)) {
                     List<String> names =
@@ -75,6 +78,12 @@ class HftpServerCodecTest {
                     ctx.writeAndFlush(HftpStatus.FILE_NOT_FOUND);
                 } else if (!slice.fitsIn(Files.size(p))) {
                     ctx.writeAndFlush(HftpStatus.BAD_OFFSET);
+                } else if (slice.mode() == SliceMode.RAW) {
+                    ctx.write(new HftpResponse.RawSlice(slice.size()));
+                    if (slice.size() > 0) {
+                        ctx.write(new DefaultFileRegion(FileChannel.open(p), slice.offset(), slice.size()));
+                    }
+                    ctx.flush();
                 } else {
                     ctx.write(HftpStatus.OK);
                     ctx.writeAndFlush(new Base64SliceInput(FileChannel.open(p), slice.offset(), slice.size(), true));
@@ -179,6 +188,33 @@ class HftpServerCodecTest {
                         + "201 INVALID ARGUMENTS FOR COMMAND\r\n"
                         + "0 OK\r\n");
         assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void rawAndBase64SlicesInterleavedInOneSegmentAreAnsweredInOrder(int piece) {
+        EmbeddedChannel ch = server();
+        String input = "get_slice archivo.txt 5 5 raw\r\n"
+                + "get_slice archivo.txt 5 20\r\n"
+                + "get_slice empty 0 0 raw\r\n"
+                + "get_slice archivo.txt 40 2 raw\r\n"
+                + "get_slice nope 0 0 raw\r\n"
+                + "get_slice big.bin 0 " + big.length + " raw\r\n"
+                + "get_slice archivo.txt 0 1 rawx\r\n"
+                + "help\r\n"
+                + "get_slice archivo.txt 0 1\r\n";
+        assertThat(serve(ch, input, piece))
+                .isEqualTo("0 OK\r\nContent-Length: 5\r\n\r\ncalor"
+                        + "0 OK\r\nY2Fsb3IgcXVlIGhhY2UgaG95LCA=\r\n"
+                        + "0 OK\r\nContent-Length: 0\r\n\r\n"
+                        + "203 OFFSET EXCEEDS FILE SIZE\r\n"
+                        + "202 FILE NOT FOUND\r\n"
+                        + "0 OK\r\nContent-Length: " + big.length + "\r\n\r\n" + text(big)
+                        + "201 INVALID ARGUMENTS FOR COMMAND\r\n"
+                        + "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n"
+                        + "0 OK\r\nIQ==\r\n");
+        assertThat(ch.isOpen()).isTrue();
         assertFalse(ch.finish());
     }
 

@@ -2,8 +2,13 @@ package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
@@ -44,13 +49,39 @@ final class TestBytes {
         }
     }
 
-    /** Reads every outbound {@link ByteBuf} of {@code channel}, releasing each, and returns their concatenation. */
+    /**
+     * Reads every outbound {@link ByteBuf} or {@link FileRegion} of {@code channel}, releasing each,
+     * and returns their concatenation. An embedded channel does no sendfile: a region's bytes are
+     * read through {@link FileRegion#transferTo}, as a copying transport would.
+     */
     static byte[] readAllOutbound(EmbeddedChannel channel) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Object m; (m = channel.readOutbound()) != null; ) {
-            out.writeBytes(drain((ByteBuf) m));
+            if (m instanceof FileRegion) {
+                out.writeBytes(drain((FileRegion) m));
+            } else {
+                out.writeBytes(drain((ByteBuf) m));
+            }
         }
         return out.toByteArray();
+    }
+
+    /** Copies the bytes of {@code region} out through {@link FileRegion#transferTo} and releases it. */
+    static byte[] drain(FileRegion region) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            WritableByteChannel target = Channels.newChannel(out);
+            while (region.transferred() < region.count()) {
+                if (region.transferTo(target, region.transferred()) <= 0) {
+                    throw new IOException("region ended after " + region.transferred() + " bytes");
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            region.release();
+        }
     }
 
     /** {@link #readAllOutbound} as text. */

@@ -7,12 +7,11 @@ import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpResponse;
 import io.hftp.codec.HftpStatus;
 import io.hftp.codec.SliceMode;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.stream.ChunkedInput;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +97,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.peer = String.valueOf(ctx.channel().remoteAddress());
+        // Before any write: the pipeline reads the estimator once, at its first write.
+        ctx.channel().config().setMessageSizeEstimator(RawSliceBody.ESTIMATOR);
     }
 
     /** Requests received and not yet answered. */
@@ -238,11 +240,6 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void slice(HftpRequest.GetSlice request, long start) {
-        if (request.mode() != SliceMode.BASE64) {
-            // Raw bodies are not sent yet: answered as a classic server answers a fourth argument.
-            status(request, HftpStatus.INVALID_ARGUMENTS, start);
-            return;
-        }
         offLoop(request, request.fileName(), start, () -> store.open(request.fileName()), result -> {
             sliceOpened(request, (FileStore.OpenFile) result, start);
         });
@@ -254,11 +251,30 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             status(request, HftpStatus.BAD_OFFSET, start);
             return;
         }
+        if (request.mode() == SliceMode.RAW) {
+            rawSlice(request, file, start);
+            return;
+        }
         write(HftpStatus.OK);
         stats.sliceStarted();
         Base64SliceInput body =
                 new Base64SliceInput(file.channel(), request.offset(), request.size(), config.pieceSize(), true);
-        stream(body, request, HftpStatus.OK.lineLength() + body.length(), start, true);
+        long bytes = HftpStatus.OK.lineLength() + body.length();
+        stream(body, ctx.newPromise(), body::progress, request, bytes, start);
+    }
+
+    /** The header, then the bytes: zero-copy where the channel allows it (see {@link RawSliceBody}). */
+    private void rawSlice(HftpRequest.GetSlice request, FileStore.OpenFile file, long start) {
+        HftpResponse.RawSlice header = new HftpResponse.RawSlice(request.size());
+        write(header);
+        if (request.size() == 0) {
+            file.close();
+            logAccess(request, HftpStatus.OK, header.headerLength(), start);
+            return;
+        }
+        stats.sliceStarted();
+        RawSliceBody body = RawSliceBody.of(ctx.channel(), config, file.channel(), request.offset(), request.size());
+        stream(body.message(), body.promise(ctx, stats), body::sent, request, header.replyLength(), start);
     }
 
     /**
@@ -354,7 +370,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                     status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
                 } else {
                     HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_CHUNK_SIZE);
-                    stream(body, request, body.length(), start, false);
+                    stream(body, ctx.newPromise(), body::progress, request, body.length(), start);
                 }
                 drain();
             });
@@ -369,10 +385,12 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Writes a streamed body; later requests wait until its last byte is written. */
-    private void stream(ChunkedInput<ByteBuf> body, HftpRequest request, long bytes, long start, boolean slice) {
+    /** Writes a streamed body of {@code progress} bytes so far; later requests wait for its last byte. */
+    private void stream(
+            Object body, ChannelPromise promise, LongSupplier progress, HftpRequest request, long bytes, long start) {
+        final boolean slice = request instanceof HftpRequest.GetSlice;
         busy = true;
-        ChannelFuture done = ctx.write(body);
+        ChannelFuture done = ctx.write(body, promise);
         unflushed = true;
         done.addListener((ChannelFutureListener) f -> {
             busy = false;
@@ -390,7 +408,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                             "closing connection {}: {} failed after {} bytes: {}",
                             peer,
                             request,
-                            body.progress(),
+                            progress.getAsLong(),
                             f.cause().toString());
                 }
                 ctx.close();

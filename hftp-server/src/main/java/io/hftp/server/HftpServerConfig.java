@@ -26,6 +26,7 @@ public final class HftpServerConfig {
     private final Duration shutdownGrace;
     private final boolean accessLog;
     private final int pieceSize;
+    private final boolean zeroCopy;
     private final int maxPipelined;
     private final int writeBufferLowWaterMark;
     private final int writeBufferHighWaterMark;
@@ -43,6 +44,7 @@ public final class HftpServerConfig {
         this.shutdownGrace = b.shutdownGrace;
         this.accessLog = b.accessLog;
         this.pieceSize = b.pieceSize;
+        this.zeroCopy = b.zeroCopy;
         this.maxPipelined = b.maxPipelined;
         this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
@@ -119,6 +121,15 @@ public final class HftpServerConfig {
     }
 
     /**
+     * Whether raw slice bodies are sent zero-copy, as a {@link io.netty.channel.DefaultFileRegion}
+     * (sendfile on NIO and epoll, splice on io_uring); default on. Off, or where the channel cannot
+     * send a region, they are read into buffers of {@link #pieceSize()} bytes and streamed.
+     */
+    public boolean zeroCopy() {
+        return zeroCopy;
+    }
+
+    /**
      * Requests a connection may have received but not yet answered before the server stops reading
      * from it (it resumes when they are answered); default 64.
      */
@@ -142,7 +153,7 @@ public final class HftpServerConfig {
                 + transport.cliName() + ", threads=" + threads + ", maxLineLength=" + maxLineLength + ", hardCap="
                 + hardCap + ", idleTimeout=" + idleTimeout + ", maxConnections=" + maxConnections
                 + ", shutdownGrace=" + shutdownGrace + ", accessLog=" + accessLog + ", pieceSize=" + pieceSize
-                + ", maxPipelined=" + maxPipelined + "}";
+                + ", zeroCopy=" + zeroCopy + ", maxPipelined=" + maxPipelined + "}";
     }
 
     /** Builds an {@link HftpServerConfig}; every setter checks its value at once. */
@@ -159,6 +170,7 @@ public final class HftpServerConfig {
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private boolean accessLog = true;
         private int pieceSize = Base64SliceInput.DEFAULT_PIECE_SIZE;
+        private boolean zeroCopy = true;
         private int maxPipelined = 64;
         private int writeBufferLowWaterMark = 256 * 1024;
         private int writeBufferHighWaterMark = 512 * 1024;
@@ -178,6 +190,7 @@ public final class HftpServerConfig {
             shutdownGrace = c.shutdownGrace;
             accessLog = c.accessLog;
             pieceSize = c.pieceSize;
+            zeroCopy = c.zeroCopy;
             maxPipelined = c.maxPipelined;
             writeBufferLowWaterMark = c.writeBufferLowWaterMark;
             writeBufferHighWaterMark = c.writeBufferHighWaterMark;
@@ -267,6 +280,12 @@ public final class HftpServerConfig {
         /** See {@link HftpServerConfig#accessLog()}. */
         public Builder accessLog(boolean accessLog) {
             this.accessLog = accessLog;
+            return this;
+        }
+
+        /** See {@link HftpServerConfig#zeroCopy()}. */
+        public Builder zeroCopy(boolean zeroCopy) {
+            this.zeroCopy = zeroCopy;
             return this;
         }
 

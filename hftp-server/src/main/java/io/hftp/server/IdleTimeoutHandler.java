@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fires {@link IdleStateEvent#ALL_IDLE_STATE_EVENT} once a connection has shown no progress for the
  * timeout: nothing read, nothing flushed, and nothing moved in its outbound buffer (so a slow reader
- * of a long slice is not idle while the socket drains).
+ * of a long slice is not idle while the socket drains). A raw slice body is one file region for its
+ * whole length; nio, epoll and io_uring report each {@code sendfile}/{@code splice} on the buffer's
+ * current entry, so its progress counts too, and a region that stops moving times out.
  *
  * <p>It does what Netty's {@code IdleStateHandler} with {@code observeOutput} does for the
  * all-idle case, without its per-write cost: that handler replaces each write's void promise and

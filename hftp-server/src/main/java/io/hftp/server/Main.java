@@ -118,6 +118,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-access-log", description = "Do not log a line per request.")
     boolean noAccessLog;
 
+    @Option(names = "--no-zero-copy", description = "Send raw slice bodies through buffers instead of sendfile/splice.")
+    boolean noZeroCopy;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -168,6 +171,7 @@ public final class Main implements Callable<Integer> {
                 .pieceSize(pieceSize)
                 .writeBufferWaterMarks(writeBufferLow, writeBufferHigh)
                 .accessLog(!noAccessLog)
+                .zeroCopy(!noZeroCopy)
                 .build();
     }
 

@@ -9,6 +9,8 @@ public final class ServerStats {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final AtomicLong slicesInFlight = new AtomicLong();
+    private final LongAdder zeroCopyBodies = new LongAdder();
+    private final LongAdder bufferedRawBodies = new LongAdder();
 
     ServerStats() {}
 
@@ -32,6 +34,16 @@ public final class ServerStats {
         return slicesInFlight.get();
     }
 
+    /** Raw slice bodies sent whole as a file region ({@code sendfile}/{@code splice}) since start. */
+    public long zeroCopyBodies() {
+        return zeroCopyBodies.sum();
+    }
+
+    /** Raw slice bodies sent whole through buffers (zero-copy off or not possible) since start. */
+    public long bufferedRawBodies() {
+        return bufferedRawBodies.sum();
+    }
+
     long connectionOpened() {
         accepted.increment();
         return open.incrementAndGet();
@@ -53,9 +65,14 @@ public final class ServerStats {
         slicesInFlight.decrementAndGet();
     }
 
+    void rawBodySent(boolean zeroCopy) {
+        (zeroCopy ? zeroCopyBodies : bufferedRawBodies).increment();
+    }
+
     @Override
     public String toString() {
         return "ServerStats{open=" + openConnections() + ", accepted=" + acceptedConnections() + ", refused="
-                + refusedConnections() + ", slicesInFlight=" + slicesInFlight() + "}";
+                + refusedConnections() + ", slicesInFlight=" + slicesInFlight() + ", zeroCopyBodies=" + zeroCopyBodies()
+                + ", bufferedRawBodies=" + bufferedRawBodies() + "}";
     }
 }

@@ -5,15 +5,23 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.hftp.codec.HftpServerCodec;
 import io.hftp.testing.Splits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -50,17 +58,44 @@ class CommandHandlerTest {
                 new CommandHandler(new FileStore(dir), Runnable::run, cfg, stats));
     }
 
-    /** Everything written outbound so far, as text (ISO-8859-1, byte for byte). */
+    /**
+     * Everything written outbound so far, as text (ISO-8859-1, byte for byte). An embedded channel
+     * does no sendfile: a file region's bytes are read through {@link FileRegion#transferTo}.
+     */
     private static String out(EmbeddedChannel ch) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (Object m; (m = ch.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) m;
-            byte[] b = new byte[buf.readableBytes()];
-            buf.readBytes(b);
-            buf.release();
-            bytes.writeBytes(b);
+            bytes.writeBytes(bytesOf(m));
         }
         return bytes.toString(ISO_8859_1);
+    }
+
+    /** The bytes of one outbound message, a buffer or a file region, which it releases. */
+    static byte[] bytesOf(Object m) {
+        if (m instanceof FileRegion region) {
+            try {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                WritableByteChannel target = Channels.newChannel(out);
+                while (region.transferred() < region.count()) {
+                    if (region.transferTo(target, region.transferred()) <= 0) {
+                        throw new IOException("the region's file ended after " + region.transferred() + " bytes");
+                    }
+                }
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                region.release();
+            }
+        }
+        ByteBuf buf = (ByteBuf) m;
+        try {
+            byte[] b = new byte[buf.readableBytes()];
+            buf.readBytes(b);
+            return b;
+        } finally {
+            buf.release();
+        }
     }
 
     private String exchange(String input, int piece) throws IOException {
@@ -304,5 +339,222 @@ class CommandHandlerTest {
         assertThat(got.toString()).isEqualTo(expected + "0 OK\r\n41\r\n");
         assertThat(buffers).isGreaterThan(2);
         assertFalse(ch.finish());
+    }
+
+    // --- Raw slices (2026 edition) ---
+
+    private static final String HELP_REPLY =
+            "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n";
+
+    private static String rawReply(String body) {
+        return "0 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void answersTheProtocolsRawExampleWithAFileRegion(int piece) throws IOException {
+        EmbeddedChannel ch = channel();
+        Splits.feed(ch, bytes("get_slice archivo.txt 5 5 raw\r\n"), piece);
+        ByteBuf header = ch.readOutbound();
+        assertThat(new String(bytesOf(header), ISO_8859_1)).isEqualTo("0 OK\r\nContent-Length: 5\r\n\r\n");
+        Object body = ch.readOutbound();
+        assertThat(body).as("the body goes out zero-copy").isInstanceOf(FileRegion.class);
+        assertThat(new String(bytesOf(body), ISO_8859_1)).isEqualTo("calor");
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(stats.zeroCopyBodies()).isEqualTo(1);
+        assertThat(stats.bufferedRawBodies()).isZero();
+        assertThat(stats.slicesInFlight()).isZero();
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void aZeroByteRawSliceIsTheHeaderAlone(int piece) throws IOException {
+        Files.write(dir.resolve("empty"), new byte[0]);
+        assertThat(exchange(
+                        "get_slice empty 0 0 raw\r\nget_slice archivo.txt 41 0 raw\r\nget_metadata empty\r\n", piece))
+                .isEqualTo(rawReply("") + rawReply("") + "0 OK\r\n0\r\n");
+        assertThat(stats.slicesInFlight()).isZero();
+        assertThat(stats.zeroCopyBodies()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void rawSlicesCheckArgumentsExistenceAndRangeFirst(int piece) throws IOException {
+        Files.write(dir.resolve("bar"), new byte[0]);
+        String input = "get_slice bar 0 1 rawx\r\n" // 201 before the range (rule 6)
+                + "get_slice bar 0 1 RAW\r\n"
+                + "get_slice nope 0 0 raw\r\n"
+                + "get_slice archivo.txt 0 42 raw\r\n"
+                + "get_slice archivo.txt 42 0 raw\r\n"
+                + "get_slice archivo.txt 0 99999999999999999999999 raw\r\n"
+                + "get_slice archivo.txt 40 1 raw\r\n";
+        assertThat(exchange(input, piece))
+                .isEqualTo("201 INVALID ARGUMENTS FOR COMMAND\r\n".repeat(2)
+                        + "202 FILE NOT FOUND\r\n"
+                        + "203 OFFSET EXCEEDS FILE SIZE\r\n".repeat(3)
+                        + rawReply("!"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void rawAndBase64SlicesInterleavedInOneSegmentAreAnsweredInOrder(int piece) throws IOException {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        Files.write(dir.resolve("all.bin"), all);
+        Files.writeString(dir.resolve("abc"), "abcdefghij", ISO_8859_1);
+        String input = "get_slice abc 3 4 raw\r\n"
+                + "get_slice archivo.txt 5 20\r\n"
+                + "get_slice all.bin 0 256 raw\r\n"
+                + "help\r\n"
+                + "get_slice abc 0 10\r\n"
+                + "get_slice abc 9 1 raw\r\n"
+                + "get_metadata abc\r\n"
+                + "get_slice abc 0 10 raw\r\n";
+        assertThat(exchange(input, piece))
+                .isEqualTo(rawReply("defg")
+                        + "0 OK\r\nY2Fsb3IgcXVlIGhhY2UgaG95LCA=\r\n"
+                        + rawReply(new String(all, ISO_8859_1))
+                        + HELP_REPLY
+                        + "0 OK\r\nYWJjZGVmZ2hpag==\r\n"
+                        + rawReply("j")
+                        + "0 OK\r\n10\r\n"
+                        + rawReply("abcdefghij"));
+        assertThat(stats.zeroCopyBodies()).isEqualTo(4);
+        assertThat(stats.slicesInFlight()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void withZeroCopyOffRawBodiesAreStreamedInBuffersOfAtMostAPiece(int piece) throws IOException {
+        byte[] data = new byte[1000];
+        new Random(3).nextBytes(data);
+        Files.write(dir.resolve("d"), data);
+        EmbeddedChannel ch =
+                channel(config.toBuilder().zeroCopy(false).pieceSize(64).build());
+        Splits.feed(ch, bytes("get_slice d 10 900 raw\r\nget_slice archivo.txt 5 5 raw\r\n"), piece);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (Object m; (m = ch.readOutbound()) != null; ) {
+            assertThat(m).isInstanceOf(ByteBuf.class);
+            assertThat(((ByteBuf) m).readableBytes()).isLessThanOrEqualTo(64);
+            got.writeBytes(bytesOf(m));
+        }
+        String body = new String(java.util.Arrays.copyOfRange(data, 10, 910), ISO_8859_1);
+        assertThat(got.toString(ISO_8859_1)).isEqualTo(rawReply(body) + rawReply("calor"));
+        assertThat(stats.bufferedRawBodies()).isEqualTo(2);
+        assertThat(stats.zeroCopyBodies()).isZero();
+        assertThat(stats.slicesInFlight()).isZero();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aRawBodyCountsAgainstTheWaterMarksAndReadingWaitsForIt() throws IOException {
+        Files.write(dir.resolve("big"), new byte[200 * 1024]);
+        EmbeddedChannel ch = channel();
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8 * 1024, 64 * 1024));
+        // Without a read-complete nothing is flushed: the region waits in the outbound buffer.
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer("get_slice big 0 204800 raw\r\nhelp\r\n", ISO_8859_1));
+        assertThat(ch.isWritable())
+                .as("a 200 KiB region is over the 64 KiB mark")
+                .isFalse();
+        assertThat(stats.slicesInFlight()).isEqualTo(1);
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(ch.isWritable()).isTrue();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        assertThat(out(ch)).isEqualTo(rawReply(new String(new byte[200 * 1024], ISO_8859_1)) + HELP_REPLY);
+        assertThat(stats.slicesInFlight()).isZero();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aRawBodyThatFailsClosesTheConnectionAndNothingFollowsIt() throws IOException {
+        EmbeddedChannel ch = channel();
+        // Stands in for a transport that finds the file shorter than the region (rule 9): what
+        // came before the region is flushed, then the region's write fails.
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            private FileRegion region;
+            private io.netty.channel.ChannelPromise promise;
+
+            @Override
+            public void write(
+                    io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise p) {
+                if (msg instanceof FileRegion) {
+                    region = (FileRegion) msg;
+                    promise = p;
+                } else {
+                    ctx.write(msg, p);
+                }
+            }
+
+            @Override
+            public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+                ctx.flush();
+                if (region != null) {
+                    region.release();
+                    region = null;
+                    promise.setFailure(new IOException("Underlying file size 3 smaller then requested count 5"));
+                }
+            }
+        });
+        Logger logger = (Logger) org.slf4j.LoggerFactory.getLogger(CommandHandler.class);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        logger.addAppender(warnings);
+        try {
+            ch.writeInbound(
+                    Unpooled.copiedBuffer("get_slice archivo.txt 5 5 raw\r\nget_metadata archivo.txt\r\n", ISO_8859_1));
+            ch.runPendingTasks();
+            assertThat(out(ch)).isEqualTo("0 OK\r\nContent-Length: 5\r\n\r\n");
+            assertThat(ch.isOpen()).isFalse();
+            assertThat(stats.slicesInFlight()).isZero();
+            assertThat(stats.zeroCopyBodies()).isZero();
+        } finally {
+            logger.detachAppender(warnings);
+        }
+        assertThat(warnings.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage())
+                    .contains("get_slice archivo.txt 5 5 raw failed after 0 bytes", "smaller then requested");
+        });
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aShutdownLetsARawSliceInFlightFinishFirst() throws IOException {
+        Files.write(dir.resolve("f"), new byte[300]);
+        EmbeddedChannel ch = channel();
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer("get_slice f 0 300 raw\r\nget_metadata f\r\n", ISO_8859_1));
+        ch.pipeline().fireUserEventTriggered(CommandHandler.SHUTDOWN);
+        assertThat(ch.isOpen()).isTrue();
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(out(ch)).isEqualTo(rawReply(new String(new byte[300], ISO_8859_1)) + "0 OK\r\n300\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void theAccessLogCountsTheRawHeaderAndBody() throws IOException {
+        Logger access = (Logger) org.slf4j.LoggerFactory.getLogger("hftp.access");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        Level level = access.getLevel();
+        access.setLevel(Level.INFO);
+        try {
+            exchange("get_slice archivo.txt 5 5 raw\r\nget_slice archivo.txt 0 0 raw\r\nget_slice nope 0 1 raw\r\n", 7);
+        } finally {
+            access.detachAppender(lines);
+            access.setLevel(level);
+        }
+        assertThat(lines.list).hasSize(3);
+        // peer "request" status bytes micros
+        assertThat(lines.list.get(0).getFormattedMessage())
+                .contains("\"get_slice archivo.txt 5 5 raw\" 0 " + ("0 OK\r\nContent-Length: 5\r\n\r\n".length() + 5)
+                        + " ");
+        assertThat(lines.list.get(1).getFormattedMessage())
+                .contains("\" 0 " + "0 OK\r\nContent-Length: 0\r\n\r\n".length() + " ");
+        assertThat(lines.list.get(2).getFormattedMessage()).contains("\" 202 20 ");
     }
 }

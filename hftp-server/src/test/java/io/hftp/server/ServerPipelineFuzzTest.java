@@ -8,12 +8,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpServerCodec;
 import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import io.hftp.fuzz.FuzzBytes;
 import io.hftp.fuzz.Pieces;
 import io.hftp.fuzz.ReferenceJudge;
 import io.hftp.fuzz.RequestGenerator;
 import io.hftp.fuzz.TrackingAllocator;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,6 +46,8 @@ class ServerPipelineFuzzTest {
     static final int MAX_NAME = 32;
 
     private static final Pattern NUMBER = Pattern.compile("0|[1-9][0-9]*");
+    private static final String HELP_REPLY =
+            "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n";
 
     @TempDir
     static Path dir;
@@ -88,6 +90,8 @@ class ServerPipelineFuzzTest {
         "get_file_listing",
         "get_metadata ",
         "get_slice ",
+        " raw",
+        "help",
         "quit",
         "\\x0D\\x0A",
         " archivo.txt ",
@@ -133,6 +137,8 @@ class ServerPipelineFuzzTest {
                 if (rejected.status().isFatal()) {
                     return new Expected(out.toByteArray(), answered, true);
                 }
+            } else if (r instanceof HftpRequest.Help) {
+                out.writeBytes(HELP_REPLY.getBytes(ISO_8859_1));
             } else if (r instanceof HftpRequest.GetFileListing) {
                 StringBuilder s = new StringBuilder("0 OK\r\n");
                 FILES.keySet().forEach(n -> s.append(n).append("\r\n"));
@@ -153,7 +159,9 @@ class ServerPipelineFuzzTest {
                     reply = HftpStatus.BAD_OFFSET + "\r\n";
                 } else {
                     byte[] slice = Arrays.copyOfRange(file, (int) s.offset(), (int) (s.offset() + s.size()));
-                    reply = "0 OK\r\n" + Base64.getEncoder().encodeToString(slice) + "\r\n";
+                    reply = s.mode() == SliceMode.RAW
+                            ? "0 OK\r\nContent-Length: " + slice.length + "\r\n\r\n" + new String(slice, ISO_8859_1)
+                            : "0 OK\r\n" + Base64.getEncoder().encodeToString(slice) + "\r\n";
                 }
                 out.writeBytes(reply.getBytes(ISO_8859_1));
             }
@@ -195,16 +203,10 @@ class ServerPipelineFuzzTest {
         return new Exchange(out.toByteArray(), closed, alloc.unreleased(), stats.slicesInFlight());
     }
 
+    /** Collects what was written: buffers, and raw slice bodies' file regions read through transferTo. */
     private static void drain(EmbeddedChannel ch, ByteArrayOutputStream out) {
         for (Object m; (m = ch.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) m;
-            try {
-                byte[] b = new byte[buf.readableBytes()];
-                buf.readBytes(b);
-                out.writeBytes(b);
-            } finally {
-                buf.release();
-            }
+            out.writeBytes(CommandHandlerTest.bytesOf(m));
         }
     }
 
@@ -213,23 +215,17 @@ class ServerPipelineFuzzTest {
 
     /**
      * Reads {@code output} as replies to {@code requests}, one each, checking their form only: a
-     * status line of a known status, and after {@code 0 OK} the body the request calls for.
+     * status line of a known status, and after {@code 0 OK} the body the request calls for (raw
+     * slice bodies are binary: they are read by their {@code Content-Length}).
      */
     private static List<Reply> parse(byte[] output, List<HftpRequest> requests) {
-        String text = new String(output, ISO_8859_1);
-        assertThat(text.isEmpty() || text.endsWith("\r\n"))
-                .as("output ends a line: %s", text)
-                .isTrue();
-        List<String> lines = new ArrayList<>(Arrays.asList(text.split("\r\n", -1)));
-        lines.remove(lines.size() - 1);
-        lines.forEach(l -> assertThat(l).as("a line").doesNotContain("\r", "\n"));
+        Cursor in = new Cursor(output);
         List<Reply> replies = new ArrayList<>();
-        int at = 0;
         for (HftpRequest request : requests) {
-            if (at == lines.size()) {
+            if (in.atEnd()) {
                 break;
             }
-            String statusLine = lines.get(at++);
+            String statusLine = in.line();
             HftpStatus status = Arrays.stream(HftpStatus.values())
                     .filter(s -> s.toString().equals(statusLine))
                     .findFirst()
@@ -237,17 +233,30 @@ class ServerPipelineFuzzTest {
             List<String> body = new ArrayList<>();
             if (status == HftpStatus.OK) {
                 if (request instanceof HftpRequest.GetFileListing) {
-                    for (String name; !(name = lines.get(at++)).isEmpty(); ) {
+                    for (String name; !(name = in.line()).isEmpty(); ) {
                         assertThat(ReferenceJudge.validName(name))
                                 .as("listed name %s", name)
                                 .isTrue();
                         body.add(name);
                     }
+                } else if (request instanceof HftpRequest.Help) {
+                    for (String word; !(word = in.line()).isEmpty(); ) {
+                        body.add(word);
+                    }
+                    assertThat(body).containsExactly("get_file_listing", "get_metadata", "get_slice", "help", "quit");
                 } else if (request instanceof HftpRequest.GetMetadata) {
-                    body.add(lines.get(at++));
+                    body.add(in.line());
                     assertThat(body.get(0)).as("size").matches(NUMBER);
+                } else if (request instanceof HftpRequest.GetSlice s && s.mode() == SliceMode.RAW) {
+                    String length = in.line();
+                    assertThat(length).as("raw header").matches("Content-Length: (0|[1-9][0-9]*)");
+                    assertThat(Long.parseLong(length.substring("Content-Length: ".length())))
+                            .as("raw length")
+                            .isEqualTo(s.size());
+                    assertThat(in.line()).as("the empty line after the header").isEmpty();
+                    body.add(new String(in.bytes((int) s.size()), ISO_8859_1));
                 } else if (request instanceof HftpRequest.GetSlice s) {
-                    body.add(lines.get(at++));
+                    body.add(in.line());
                     assertThat(Base64.getDecoder().decode(body.get(0)))
                             .as("slice")
                             .hasSize((int) s.size());
@@ -257,7 +266,42 @@ class ServerPipelineFuzzTest {
             }
             replies.add(new Reply(status, body));
         }
-        assertThat(at).as("lines after the last reply").isEqualTo(lines.size());
+        assertThat(in.atEnd()).as("bytes after the last reply").isTrue();
         return replies;
+    }
+
+    /** Reads replies' lines and raw bodies off the output, in order. */
+    private static final class Cursor {
+        private final byte[] b;
+        private int at;
+
+        Cursor(byte[] b) {
+            this.b = b;
+        }
+
+        boolean atEnd() {
+            return at == b.length;
+        }
+
+        /** The next line, without its CRLF; it must be a whole line of no CR or LF. */
+        String line() {
+            int end = at;
+            while (end < b.length && b[end] != '\r' && b[end] != '\n') {
+                end++;
+            }
+            assertThat(end + 1 < b.length && b[end] == '\r' && b[end + 1] == '\n')
+                    .as("a line ended by CRLF at byte %d", at)
+                    .isTrue();
+            String line = new String(b, at, end - at, ISO_8859_1);
+            at = end + 2;
+            return line;
+        }
+
+        byte[] bytes(int n) {
+            assertThat(b.length - at).as("raw body bytes left").isGreaterThanOrEqualTo(n);
+            byte[] out = Arrays.copyOfRange(b, at, at + n);
+            at += n;
+            return out;
+        }
     }
 }
