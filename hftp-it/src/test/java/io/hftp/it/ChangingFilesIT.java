@@ -2,7 +2,6 @@ package io.hftp.it;
 
 import static io.hftp.it.Replies.FILE_NOT_FOUND;
 import static io.hftp.it.Replies.OK;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.hftp.it.HftpServers.RunningServer;
 import io.hftp.server.Transport;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Timeout;
@@ -233,22 +231,6 @@ class ChangingFilesIT {
             c.send("get_slice swapped 0 1000\r\n").expect(Replies.slice(second));
             Files.delete(path);
             c.send("get_slice swapped 0 1000\r\n").expect(FILE_NOT_FOUND);
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("transports")
-    void unreadableFileIsNotListedAndNotFound(Transport transport) throws Exception {
-        assumeFalse(
-                TestFiles.readsEverything(servers.outsideDir()),
-                "running as a user that reads every file whatever its permissions");
-        Files.writeString(file("open"), "open");
-        Files.writeString(file("closed"), "closed");
-        Files.setPosixFilePermissions(file("closed"), PosixFilePermissions.fromString("-w-------"));
-        try (RawClient c = servers.start(transport).connect()) {
-            c.send("get_file_listing\r\n").expect(Replies.listing("open"));
-            c.send("get_metadata closed\r\n").expect(FILE_NOT_FOUND);
-            c.send("get_slice closed 0 1\r\n").expect(FILE_NOT_FOUND);
         }
     }
 }

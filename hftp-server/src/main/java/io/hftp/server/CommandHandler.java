@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private final FileStore store;
     private final Executor blocking;
+    private final FileTasks files;
     private final HftpServerConfig config;
     private final ServerStats stats;
     private final boolean accessLog;
@@ -68,13 +70,21 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     private boolean unflushed;
 
     private boolean inRead;
+    /** A file call is being handed to the pool from the event loop: it may answer in place. */
+    private boolean submitting;
 
     /**
      * A handler answering from {@code store}; directory listings, which may take long on a large
      * directory, are read on {@code blocking} so that they never stall the event loop.
      */
     CommandHandler(FileStore store, Executor blocking, HftpServerConfig config, ServerStats stats) {
-        this(store, blocking, config, stats, new DirectoryListings(store, blocking, stats));
+        this(
+                store,
+                blocking,
+                FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS),
+                config,
+                stats,
+                new DirectoryListings(store, blocking, stats));
     }
 
     /** A handler whose listings come from {@code listings}, shared by the server's connections. */
@@ -84,9 +94,29 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             HftpServerConfig config,
             ServerStats stats,
             DirectoryListings listings) {
+        this(store, blocking, FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS), config, stats, listings);
+    }
+
+    /**
+     * As above, with the file-system calls of metadata and slices (stat, open) run on {@code files}
+     * within its time limit: a call that can block (a FIFO swapped in) never stalls the event loop.
+     */
+    CommandHandler(FileStore store, Executor blocking, FileTasks files, HftpServerConfig config, ServerStats stats) {
+        this(store, blocking, files, config, stats, new DirectoryListings(store, blocking, stats));
+    }
+
+    /** The handler with every collaborator given: file calls on {@code files}, listings from {@code listings}. */
+    CommandHandler(
+            FileStore store,
+            Executor blocking,
+            FileTasks files,
+            HftpServerConfig config,
+            ServerStats stats,
+            DirectoryListings listings) {
         this.listings = listings;
         this.store = store;
         this.blocking = blocking;
+        this.files = files;
         this.config = config;
         this.stats = stats;
         this.accessLog = config.accessLog() && access.isInfoEnabled();
@@ -214,8 +244,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             slice((HftpRequest.GetSlice) request, start);
         } else if (request instanceof HftpRequest.GetMetadata) {
             String name = ((HftpRequest.GetMetadata) request).fileName();
-            try {
-                long size = store.size(name);
+            offLoop(request, name, start, () -> store.size(name), result -> {
+                long size = (Long) result;
                 write(new HftpResponse.Metadata(size));
                 if (accessLog) {
                     logAccess(
@@ -224,9 +254,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                             HftpStatus.OK.lineLength() + Long.toString(size).length() + 2,
                             start);
                 }
-            } catch (FileStore.NotFoundException e) {
-                status(request, HftpStatus.FILE_NOT_FOUND, start);
-            }
+            });
         } else if (request instanceof HftpRequest.GetFileListing) {
             listing(request, start);
         } else if (request instanceof HftpRequest.Help) {
@@ -241,13 +269,12 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void slice(HftpRequest.GetSlice request, long start) {
-        FileStore.OpenFile file;
-        try {
-            file = store.open(request.fileName());
-        } catch (FileStore.NotFoundException e) {
-            status(request, HftpStatus.FILE_NOT_FOUND, start);
-            return;
-        }
+        offLoop(request, request.fileName(), start, () -> store.open(request.fileName()), result -> {
+            sliceOpened(request, (FileStore.OpenFile) result, start);
+        });
+    }
+
+    private void sliceOpened(HftpRequest.GetSlice request, FileStore.OpenFile file, long start) {
         if (!request.fitsIn(file.size())) {
             file.close();
             status(request, HftpStatus.BAD_OFFSET, start);
@@ -277,6 +304,79 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         stats.sliceStarted();
         RawSliceBody body = RawSliceBody.of(ctx.channel(), config, file.channel(), request.offset(), request.size());
         stream(body.message(), body.promise(ctx, stats), body::sent, request, header.replyLength(), start);
+    }
+
+    /**
+     * Runs {@code call} on the file pool and continues with its result on the event loop; later
+     * requests wait meanwhile. Not found is 202. A file that cannot be read is 199 (fatal, warned
+     * about), unless a slice would exceed its size anyway (203: the range check comes first, rule
+     * 6). A call that outlives the time limit, or finds no room in the pool, is 199 too.
+     */
+    private void offLoop(HftpRequest request, String name, long start, FileTasks.Call call, Consumer<Object> then) {
+        busy = true;
+        submitting = true;
+        try {
+            files.call(
+                    ctx.executor(),
+                    call,
+                    () -> store.unblock(name),
+                    r -> fileDone(request, start, r, then),
+                    CommandHandler::release);
+        } finally {
+            submitting = false;
+        }
+    }
+
+    private void fileDone(HftpRequest request, long start, Object r, Consumer<Object> then) {
+        busy = false;
+        if (closing || !ctx.channel().isActive()) {
+            release(r);
+            return;
+        }
+        if (r instanceof FileTasks.Failure) {
+            log.warn(
+                    "closing connection {}: {} {}",
+                    peer,
+                    request,
+                    ((FileTasks.Failure) r).describe(files.timeoutMillis()));
+            failed(request, start);
+        } else if (r instanceof FileStore.NotFoundException) {
+            status(request, HftpStatus.FILE_NOT_FOUND, start);
+        } else if (r instanceof FileStore.UnreadableException) {
+            FileStore.UnreadableException e = (FileStore.UnreadableException) r;
+            if (request instanceof HftpRequest.GetSlice
+                    && e.size() >= 0
+                    && !((HftpRequest.GetSlice) request).fitsIn(e.size())) {
+                status(request, HftpStatus.BAD_OFFSET, start);
+            } else {
+                store.warnUnreadable(e);
+                failed(request, start);
+            }
+        } else if (r instanceof Exception) {
+            log.warn("failed to answer {} from {}", request, peer, (Exception) r);
+            failed(request, start);
+        } else {
+            then.accept(r);
+        }
+        if (!submitting) {
+            // Answered in a later turn of the loop: resume the queue. (Run in place, the call
+            // returns into the drain loop that made it, which goes on by itself.)
+            drain();
+        }
+    }
+
+    /** Answers 199 and closes, for a failure in the file system. */
+    private void failed(HftpRequest request, long start) {
+        if (!closing) {
+            status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
+        }
+        flushIfNeeded();
+    }
+
+    private static void release(Object result) {
+        if (result instanceof FileStore.OpenFile) {
+            ((FileStore.OpenFile) result).close();
+        }
     }
 
     private void listing(HftpRequest request, long start) {

@@ -64,6 +64,7 @@ public final class HftpServer implements AutoCloseable {
     private Transport transport;
     private EventLoopGroup group;
     private EventExecutorGroup blocking;
+    private FileTasks files;
     private Channel serverChannel;
     private FileStore store;
     private DirectoryListings listings;
@@ -132,6 +133,13 @@ public final class HftpServer implements AutoCloseable {
         if (memory == null) {
             memory = DirectMemoryGuard.of(ByteBufAllocator.DEFAULT);
         }
+        // Each connection has at most one file call outstanding, so the queue never needs to hold
+        // more than there are connections.
+        files = FileTasks.pool(
+                Math.max(4, threads),
+                (int) Math.min(Integer.MAX_VALUE, Math.max(1024, config.maxConnections())),
+                64,
+                FileTasks.DEFAULT_TIMEOUT_MILLIS);
         HftpServerCodec codec = new HftpServerCodec(config.maxLineLength(), config.hardCap());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -153,6 +161,8 @@ public final class HftpServer implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             blocking.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            files.close();
+            store.close();
             group = null;
             throw new IOException("cannot listen on " + config.address() + ":" + config.port() + ": " + describe(e), e);
         }
@@ -212,7 +222,7 @@ public final class HftpServer implements AutoCloseable {
             ch.pipeline().addLast("idle", new IdleTimeoutHandler(idle, TimeUnit.MILLISECONDS));
         }
         ch.pipeline().addLast("codec", codec);
-        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, config, stats, listings));
+        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, files, config, stats, listings));
     }
 
     /** Answers 199 and closes, without reading anything the client sent. */
@@ -292,10 +302,12 @@ public final class HftpServer implements AutoCloseable {
         // Directory reads still queued hand their result back to an event loop: stop them first,
         // while the loops can still take it (and drop it, the connection being closed).
         blocking.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        files.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         refusals.flush();
         deadlines.flush();
         listings.flushLog();
+        store.close();
         log.info("HFTP server stopped");
     }
 

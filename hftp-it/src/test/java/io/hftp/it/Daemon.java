@@ -1,0 +1,130 @@
+package io.hftp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hftp.server.Transport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged daemon ({@code java -jar hftp-server.jar}) in its own process, optionally as the
+ * unprivileged user nobody (uid and gid 65534, through {@code setpriv}): what a file's permissions
+ * mean can only be seen by a user they apply to. Its output (the log) is collected line by line.
+ */
+final class Daemon implements AutoCloseable {
+    static final int NOBODY = 65534;
+    private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+)");
+
+    private final Process process;
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Thread reader;
+    private InetSocketAddress address;
+
+    private Daemon(Process process) {
+        this.process = process;
+        this.reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // The stream closed with the process.
+                    }
+                },
+                "daemon-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the daemon serving {@code dir} on a free loopback port, as nobody when asked. */
+    static Daemon start(Path dir, Transport transport, boolean asNobody) throws Exception {
+        String jar = System.getProperty("hftp.serverJar");
+        assertThat(jar).as("system property hftp.serverJar").isNotNull();
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>();
+        if (asNobody) {
+            command.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
+        }
+        command.addAll(List.of(
+                java,
+                "-Xmx128m",
+                "-jar",
+                jar,
+                "-a",
+                "127.0.0.1",
+                "-p",
+                "0",
+                "--threads",
+                "2",
+                "--transport",
+                transport.cliName(),
+                "-d",
+                dir.toString()));
+        Daemon d =
+                new Daemon(new ProcessBuilder(command).redirectErrorStream(true).start());
+        try {
+            Matcher m = STARTED.matcher(d.awaitLine(STARTED));
+            assertThat(m.find()).isTrue();
+            d.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+        } catch (Throwable t) {
+            d.close();
+            throw t;
+        }
+        return d;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** Waits (bounded) for a line containing {@code text}. */
+    String awaitLine(String text) throws InterruptedException {
+        return awaitLine(Pattern.compile(Pattern.quote(text)));
+    }
+
+    String awaitLine(Pattern pattern) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (String line : lines()) {
+                if (pattern.matcher(line).find()) {
+                    return line;
+                }
+            }
+            if (!reader.isAlive()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no line matching " + pattern + " in: " + lines());
+    }
+
+    List<String> lines() {
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
