@@ -105,7 +105,12 @@ public final class HftpClient implements AutoCloseable {
                         }
                         ch.pipeline()
                                 .addLast("activity", handler.activityTracker())
-                                .addLast("codec", new HftpClientCodec(options.maxLineLength()))
+                                .addLast(
+                                        "codec",
+                                        new HftpClientCodec(
+                                                options.maxLineLength(),
+                                                options.maxListingNames(),
+                                                options.maxListingBytes()))
                                 .addLast("client", handler);
                     }
                 });

@@ -20,12 +20,26 @@ public final class HftpClientOptions {
     /** The default time a pending request may see no byte from the server. */
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(60);
 
+    /** The default most names accepted in one listing (or {@code help} reply). */
+    public static final int DEFAULT_MAX_LISTING_NAMES = HftpResponseDecoder.DEFAULT_MAX_LISTING_NAMES;
+
+    /** The default most bytes of name lines accepted in one listing (or {@code help} reply): 64 MiB. */
+    public static final long DEFAULT_MAX_LISTING_BYTES = HftpResponseDecoder.DEFAULT_MAX_LISTING_BYTES;
+
     private static final HftpClientOptions DEFAULTS = new HftpClientOptions(
-            DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, HftpResponseDecoder.DEFAULT_MAX_LINE_LENGTH, null, null);
+            DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_REPLY_TIMEOUT,
+            HftpResponseDecoder.DEFAULT_MAX_LINE_LENGTH,
+            DEFAULT_MAX_LISTING_NAMES,
+            DEFAULT_MAX_LISTING_BYTES,
+            null,
+            null);
 
     private final Duration connectTimeout;
     private final Duration replyTimeout;
     private final int maxLineLength;
+    private final int maxListingNames;
+    private final long maxListingBytes;
     private final EventLoopGroup eventLoopGroup;
     private final SocksProxy proxy;
 
@@ -33,18 +47,22 @@ public final class HftpClientOptions {
             Duration connectTimeout,
             Duration replyTimeout,
             int maxLineLength,
+            int maxListingNames,
+            long maxListingBytes,
             EventLoopGroup eventLoopGroup,
             SocksProxy proxy) {
         this.connectTimeout = connectTimeout;
         this.replyTimeout = replyTimeout;
         this.maxLineLength = maxLineLength;
+        this.maxListingNames = maxListingNames;
+        this.maxListingBytes = maxListingBytes;
         this.eventLoopGroup = eventLoopGroup;
         this.proxy = proxy;
     }
 
     /**
-     * The defaults: 10 s to connect, 60 s of silence per reply, 8 KiB reply lines, a group of its
-     * own, no proxy.
+     * The defaults: 10 s to connect, 60 s of silence per reply, 8 KiB reply lines, listings of at
+     * most 1,000,000 names and 64 MiB, a group of its own, no proxy.
      */
     public static HftpClientOptions defaults() {
         return DEFAULTS;
@@ -69,6 +87,23 @@ public final class HftpClientOptions {
     }
 
     /**
+     * The most names one listing (or {@code help} reply) may hold; a server that sends more fails
+     * the request with a protocol error and loses the connection.
+     */
+    public int maxListingNames() {
+        return maxListingNames;
+    }
+
+    /**
+     * The most bytes the name lines of one listing (or {@code help} reply) may take, line ends
+     * included; a server that sends more fails the request with a protocol error and loses the
+     * connection.
+     */
+    public long maxListingBytes() {
+        return maxListingBytes;
+    }
+
+    /**
      * The event loop group connections are made on, or {@code null} when each client creates (and
      * on close shuts down) a single-threaded group of its own.
      */
@@ -87,7 +122,8 @@ public final class HftpClientOptions {
         if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("connect timeout out of range: " + timeout);
         }
-        return new HftpClientOptions(timeout, replyTimeout, maxLineLength, eventLoopGroup, proxy);
+        return new HftpClientOptions(
+                timeout, replyTimeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
     }
 
     /** These options with another reply inactivity timeout; {@link Duration#ZERO} waits forever. */
@@ -96,7 +132,8 @@ public final class HftpClientOptions {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("negative reply timeout: " + timeout);
         }
-        return new HftpClientOptions(connectTimeout, timeout, maxLineLength, eventLoopGroup, proxy);
+        return new HftpClientOptions(
+                connectTimeout, timeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
     }
 
     /** These options with another longest reply line (the codec requires at least 32 bytes). */
@@ -104,7 +141,26 @@ public final class HftpClientOptions {
         if (length < 32) {
             throw new IllegalArgumentException("maxLineLength too small: " + length);
         }
-        return new HftpClientOptions(connectTimeout, replyTimeout, length, eventLoopGroup, proxy);
+        return new HftpClientOptions(
+                connectTimeout, replyTimeout, length, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
+    }
+
+    /** These options with another most names per listing (or {@code help} reply), at least 1. */
+    public HftpClientOptions withMaxListingNames(int names) {
+        if (names < 1) {
+            throw new IllegalArgumentException("maxListingNames must be at least 1: " + names);
+        }
+        return new HftpClientOptions(
+                connectTimeout, replyTimeout, maxLineLength, names, maxListingBytes, eventLoopGroup, proxy);
+    }
+
+    /** These options with another most bytes of name lines per listing (or {@code help} reply), at least 1. */
+    public HftpClientOptions withMaxListingBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxListingBytes must be at least 1: " + bytes);
+        }
+        return new HftpClientOptions(
+                connectTimeout, replyTimeout, maxLineLength, maxListingNames, bytes, eventLoopGroup, proxy);
     }
 
     /**
@@ -113,18 +169,21 @@ public final class HftpClientOptions {
      * MultiThreadIoEventLoopGroup} made with {@code NioIoHandler.newFactory()}).
      */
     public HftpClientOptions withEventLoopGroup(EventLoopGroup group) {
-        return new HftpClientOptions(connectTimeout, replyTimeout, maxLineLength, group, proxy);
+        return new HftpClientOptions(
+                connectTimeout, replyTimeout, maxLineLength, maxListingNames, maxListingBytes, group, proxy);
     }
 
     /** These options with connections through {@code proxy}; {@code null} connects directly. */
     public HftpClientOptions withProxy(SocksProxy proxy) {
-        return new HftpClientOptions(connectTimeout, replyTimeout, maxLineLength, eventLoopGroup, proxy);
+        return new HftpClientOptions(
+                connectTimeout, replyTimeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
     }
 
     @Override
     public String toString() {
         return "HftpClientOptions(connectTimeout=" + connectTimeout + ", replyTimeout=" + replyTimeout
-                + ", maxLineLength=" + maxLineLength + ", sharedGroup=" + (eventLoopGroup != null) + ", proxy=" + proxy
+                + ", maxLineLength=" + maxLineLength + ", maxListingNames=" + maxListingNames + ", maxListingBytes="
+                + maxListingBytes + ", sharedGroup=" + (eventLoopGroup != null) + ", proxy=" + proxy
                 + ")";
     }
 }

@@ -1,2 +1,2 @@
-/** The HFTP client library and command. */
+/** The HFTP client library: pipelined connections and parallel sliced downloads (the command is in {@code io.hftp.client.cli}). */
 package io.hftp.client;

@@ -25,11 +25,23 @@ import java.util.Queue;
  * Content-Length: SIZE}, bytes after a fatal status) fails with an {@link HftpProtocolException},
  * after which the decoder discards all input.
  *
+ * <p>A listing (and a {@code help} reply, read the same way) is held whole until its empty line,
+ * so it is bounded: more names than {@code maxListingNames}, or name lines of more than {@code
+ * maxListingBytes} bytes in all (line ends included), fail it with an {@link
+ * HftpProtocolException} as soon as the bound is passed. An endless listing therefore costs at most
+ * the bounds plus one line.
+ *
  * <p>Used inside an {@link HftpClientCodec}, which supplies the requests sent.
  */
 public class HftpResponseDecoder extends ByteToMessageDecoder {
     /** The default longest status, name or size line accepted, in bytes. */
     public static final int DEFAULT_MAX_LINE_LENGTH = 8192;
+
+    /** The default most names accepted in one listing or help reply. */
+    public static final int DEFAULT_MAX_LISTING_NAMES = 1_000_000;
+
+    /** The default most bytes of name lines (line ends included) accepted in one listing or help reply. */
+    public static final long DEFAULT_MAX_LISTING_BYTES = 64L << 20;
 
     private enum State {
         STATUS,
@@ -48,11 +60,15 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
 
     private final Queue<HftpRequest> sent;
     private final int maxLineLength;
+    private final int maxListingNames;
+    private final long maxListingBytes;
 
     private State state = State.STATUS;
     private HftpRequest current;
     /** The names of a listing, or the command words of a help reply, read so far. */
     private List<String> names;
+    /** The bytes of {@link #names}' lines, line ends included. */
+    private long listingBytes;
 
     private final Base64BodyReader base64 = new Base64BodyReader();
     /** Bytes of the current raw body still to come. */
@@ -61,11 +77,23 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
     private int scanned;
 
     HftpResponseDecoder(Queue<HftpRequest> sent, int maxLineLength) {
+        this(sent, maxLineLength, DEFAULT_MAX_LISTING_NAMES, DEFAULT_MAX_LISTING_BYTES);
+    }
+
+    HftpResponseDecoder(Queue<HftpRequest> sent, int maxLineLength, int maxListingNames, long maxListingBytes) {
         if (maxLineLength < 32) {
             throw new IllegalArgumentException("maxLineLength too small: " + maxLineLength);
         }
+        if (maxListingNames < 1) {
+            throw new IllegalArgumentException("maxListingNames must be at least 1: " + maxListingNames);
+        }
+        if (maxListingBytes < 1) {
+            throw new IllegalArgumentException("maxListingBytes must be at least 1: " + maxListingBytes);
+        }
         this.sent = sent;
         this.maxLineLength = maxLineLength;
+        this.maxListingNames = maxListingNames;
+        this.maxListingBytes = maxListingBytes;
     }
 
     @Override
@@ -97,7 +125,7 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
                         return;
                     }
                     if (!line.isEmpty()) {
-                        names.add(line);
+                        addName(line);
                     } else {
                         out.add(
                                 state == State.HELP
@@ -190,9 +218,11 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
             state = State.CLOSED;
         } else if (current instanceof HftpRequest.GetFileListing) {
             names = new ArrayList<>();
+            listingBytes = 0;
             state = State.LISTING;
         } else if (current instanceof HftpRequest.Help) {
             names = new ArrayList<>();
+            listingBytes = 0;
             state = State.HELP;
         } else if (current instanceof HftpRequest.GetMetadata) {
             state = State.METADATA;
@@ -206,6 +236,19 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
         } else {
             throw new HftpProtocolException("0 OK to a request that was never valid: " + current);
         }
+    }
+
+    /** Adds a listing's (or help reply's) next line, unless it passes a bound. */
+    private void addName(String line) {
+        String what = state == State.HELP ? "a help reply" : "a listing";
+        if (names.size() >= maxListingNames) {
+            throw new HftpProtocolException(what + " of more than " + maxListingNames + " names");
+        }
+        listingBytes += line.length() + 2;
+        if (listingBytes > maxListingBytes) {
+            throw new HftpProtocolException(what + " of more than " + maxListingBytes + " bytes");
+        }
+        names.add(line);
     }
 
     /** Reads one CRLF line as ASCII, or returns null when it has not all arrived. */

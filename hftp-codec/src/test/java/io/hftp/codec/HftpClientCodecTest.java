@@ -268,6 +268,99 @@ class HftpClientCodecTest {
         assertFalse(ch.finish());
     }
 
+    /** A listing (or help) reply of {@code count} names {@code n0}, {@code n1}, ... without its empty line. */
+    static String namesWithoutEnd(int count) {
+        StringBuilder wire = new StringBuilder("0 OK\r\n");
+        for (int i = 0; i < count; i++) {
+            wire.append('n').append(i).append("\r\n");
+        }
+        return wire.toString();
+    }
+
+    static Stream<Arguments> listingKinds() {
+        return Stream.of(HftpRequest.GET_FILE_LISTING, HftpRequest.HELP)
+                .flatMap(r -> pieces().mapToObj(p -> Arguments.of(r, p)));
+    }
+
+    @ParameterizedTest(name = "{0} (pieces of {1})")
+    @MethodSource("listingKinds")
+    void aReplyOfAsManyNamesAsTheBoundDecodes(HftpRequest request, int piece) {
+        EmbeddedChannel ch = client(new HftpClientCodec(64, 3, 1000), request, request);
+        Splits.feed(ch, bytes(namesWithoutEnd(3) + "\r\n" + namesWithoutEnd(0) + "\r\n"), piece);
+        List<String> three = List.of("n0", "n1", "n2");
+        Object first = request == HftpRequest.HELP
+                ? new HftpReply.Help(request, three)
+                : new HftpReply.Listing(request, three);
+        assertThat(replies(ch)).hasSize(2).first().isEqualTo(first);
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest(name = "{0} (pieces of {1})")
+    @MethodSource("listingKinds")
+    void aReplyOfMoreNamesThanTheBoundFailsAtTheNameTooMany(HftpRequest request, int piece) {
+        EmbeddedChannel ch = client(new HftpClientCodec(64, 3, 1000), request, HftpRequest.QUIT);
+        // Up to the third name nothing is wrong yet; the fourth name's line end passes the bound.
+        Splits.feed(ch, bytes(namesWithoutEnd(3) + "n3\r"), piece);
+        assertThatThrownBy(() -> Splits.feed(ch, bytes("\n\r\n0 OK\r\n"), piece))
+                .isInstanceOf(HftpProtocolException.class)
+                .hasMessage((request == HftpRequest.HELP ? "a help reply" : "a listing") + " of more than 3 names");
+        // Nothing decoded from the failed reply or after it, and nothing fails again.
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("n4\r\n\r\n")));
+        assertThat(replies(ch)).isEmpty();
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest(name = "{0} (pieces of {1})")
+    @MethodSource("listingKinds")
+    void aReplyOfMoreBytesThanTheBoundFails(HftpRequest request, int piece) {
+        // Line ends count: "abcd" and "ab" are exactly the 10 bytes allowed.
+        EmbeddedChannel ok = client(new HftpClientCodec(64, 100, 10), HftpRequest.GET_FILE_LISTING);
+        Splits.feed(ok, bytes("0 OK\r\nabcd\r\nab\r\n\r\n"), piece);
+        assertThat(replies(ok))
+                .containsExactly(new HftpReply.Listing(HftpRequest.GET_FILE_LISTING, List.of("abcd", "ab")));
+        assertFalse(ok.finish());
+
+        EmbeddedChannel ch = client(new HftpClientCodec(64, 100, 10), request);
+        assertThatThrownBy(() -> Splits.feed(ch, bytes("0 OK\r\nabcd\r\nabc\r\n\r\n"), piece))
+                .isInstanceOf(HftpProtocolException.class)
+                .hasMessageEndingWith(" of more than 10 bytes");
+        assertThat(replies(ch)).isEmpty();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void anEndlessListingFailsOnceItPassesTheBoundHoldingAtMostALine() {
+        Queue<HftpRequest> sent = new ArrayDeque<>();
+        sent.add(HftpRequest.GET_FILE_LISTING);
+        WatchedDecoder decoder = new WatchedDecoder(sent, 64, 1000, 1L << 20);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("0 OK\r\n")));
+        byte[] names = bytes("a-name-of-a-file-on-a-server-that-never-ends-its-listing\r\n".repeat(7) + "part");
+        int fed = 0;
+        HftpProtocolException failure = null;
+        // Far more than the bound: an unbounded decoder would take all of it.
+        while (failure == null && fed < 10_000) {
+            try {
+                ch.writeInbound(Unpooled.wrappedBuffer(names));
+                fed++;
+                assertThat(decoder.held()).isLessThanOrEqualTo(64);
+            } catch (HftpProtocolException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).hasMessage("a listing of more than 1000 names");
+        assertThat(fed).isEqualTo(1000 / 7);
+        assertThat(decoder.held()).isZero();
+        assertThat((Object) ch.readInbound()).isNull();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void listingBoundsMustBePositive() {
+        assertThatThrownBy(() -> new HftpClientCodec(64, 0, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HftpClientCodec(64, 10, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** A raw slice reply: status, header, blank line, the bytes. */
     static byte[] rawReply(int offset, int size) {
         byte[] head = bytes("0 OK\r\nContent-Length: " + size + "\r\n\r\n");
@@ -603,6 +696,10 @@ class HftpClientCodecTest {
     static final class WatchedDecoder extends HftpResponseDecoder {
         WatchedDecoder(Queue<HftpRequest> sent) {
             super(sent, DEFAULT_MAX_LINE_LENGTH);
+        }
+
+        WatchedDecoder(Queue<HftpRequest> sent, int maxLineLength, int maxListingNames, long maxListingBytes) {
+            super(sent, maxLineLength, maxListingNames, maxListingBytes);
         }
 
         int held() {

@@ -13,8 +13,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code hftp-server} command: parses the options, starts an {@link HftpServer} and serves until
- * SIGTERM or SIGINT, then shuts down gracefully and exits 0. A bad option, an unusable directory or
- * an address in use prints one line on stderr and exits 2.
+ * SIGTERM or SIGINT, then shuts down gracefully and exits 0.
+ *
+ * <p>Exit codes, as for the client's {@code hftp} command: 0 on success; 2 for bad usage, which for
+ * the daemon includes settings it cannot start with (a bad option, an unusable directory, an
+ * address in use, a transport not available here), with one line on stderr; 1 for any other
+ * failure, with one line, or, for an unexpected exception (a bug), that line followed by its stack
+ * trace.
  */
 @Command(
         name = "hftp-server",
@@ -26,6 +31,9 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
     /** Exit code for a bad option, an unusable directory or an address in use. */
     public static final int EXIT_USAGE = 2;
+
+    /** Exit code for any other failure, a bug included. */
+    public static final int EXIT_FAILURE = 1;
 
     /** The option naming the properties file that {@link OptionDefaults} reads. */
     static final String CONFIG_OPTION = "--config";
@@ -180,13 +188,40 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return EXIT_USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            err.println("hftp-server: " + ex.getMessage());
-            err.flush();
-            return EXIT_USAGE;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
         return cl;
+    }
+
+    /**
+     * Reports what {@link #call()} threw and returns the exit code: settings the daemon cannot start
+     * with are bad usage, in one line; any other checked exception is a failure, in one line; an
+     * unchecked one is a bug, so its stack trace follows.
+     */
+    static int report(Exception ex, PrintWriter err) {
+        int status;
+        if (ex instanceof CannotStartException) {
+            err.println("hftp-server: " + ex.getMessage());
+            status = EXIT_USAGE;
+        } else if (ex instanceof RuntimeException) {
+            err.println("hftp-server: internal error: " + ex);
+            ex.printStackTrace(err);
+            status = EXIT_FAILURE;
+        } else {
+            err.println(
+                    "hftp-server: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+            status = EXIT_FAILURE;
+        }
+        err.flush();
+        return status;
+    }
+
+    /** The daemon cannot start with the settings given: its directory, its address or its transport. */
+    static final class CannotStartException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CannotStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The settings the options describe. */
@@ -227,8 +262,9 @@ public final class Main implements Callable<Integer> {
         try {
             s.start();
         } catch (IOException | IllegalStateException e) {
+            // An unusable directory or address (IOException), a transport not available here (ISE).
             s.close();
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new CannotStartException(e.getMessage(), e);
         }
         server = s;
         stop.await();

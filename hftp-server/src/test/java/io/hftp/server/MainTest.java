@@ -191,6 +191,45 @@ class MainTest {
                 .startsWith("hftp-server: cannot listen on 127.0.0.1:");
     }
 
+    /** Stands for a bug: a command that throws what it was given. */
+    @CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        private final Exception thrown;
+
+        Boom(Exception thrown) {
+            this.thrown = thrown;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            throw thrown;
+        }
+    }
+
+    private int runBoom(Exception thrown) {
+        CommandLine cl = Main.commandLine(new Main(), Map.of());
+        cl.addSubcommand(new Boom(thrown));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute("boom");
+    }
+
+    @Test
+    void anUnexpectedRuntimeExceptionIsAFailureWithItsStackTraceNeverBadUsage() {
+        // An IllegalArgumentException that escapes past the option checks is a bug, not bad usage.
+        assertThat(runBoom(new IllegalArgumentException("a bug"))).isEqualTo(1);
+        java.util.List<String> lines = err.toString().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("hftp-server: internal error: java.lang.IllegalArgumentException: a bug");
+        assertThat(lines.get(1)).isEqualTo("java.lang.IllegalArgumentException: a bug");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("\tat ").contains("MainTest"));
+    }
+
+    @Test
+    void anotherFailureIsOneLineAndExitOne() {
+        assertThat(runBoom(new IOException("disk gone"))).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("hftp-server: disk gone" + System.lineSeparator());
+    }
+
     @Test
     void servesUntilAskedToStopThenExitsZero() throws Exception {
         Main main = new Main();

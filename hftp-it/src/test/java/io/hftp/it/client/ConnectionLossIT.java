@@ -7,7 +7,7 @@ import io.hftp.client.DownloadResult;
 import io.hftp.client.HftpClientOptions;
 import io.hftp.client.HftpConnectionException;
 import io.hftp.client.HftpDownloader;
-import io.hftp.client.Main;
+import io.hftp.client.cli.Main;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

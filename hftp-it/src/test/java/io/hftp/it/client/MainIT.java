@@ -2,7 +2,7 @@ package io.hftp.it.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hftp.client.Main;
+import io.hftp.client.cli.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,7 +1,8 @@
-package io.hftp.client;
+package io.hftp.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hftp.client.SocksProxy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

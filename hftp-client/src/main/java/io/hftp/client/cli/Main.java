@@ -1,18 +1,19 @@
-package io.hftp.client;
+package io.hftp.client.cli;
 
+import io.hftp.client.BlockingHftpClient;
+import io.hftp.client.DownloadMode;
+import io.hftp.client.DownloadResult;
+import io.hftp.client.HftpDownloader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,18 +27,23 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code hftp} command: list the files of an HFTP server, show a file's size, download a file
- * over parallel connections. Errors are one line on standard error, {@code hftp: REASON}, with
- * exit code 1 (2 for bad usage).
+ * over parallel connections.
+ *
+ * <p>Exit codes, as for the daemon's command: 0 on success; 2 for bad usage (an unknown option, a
+ * bad value, a name that cannot be sent), with one line on standard error; 1 for a failure, with
+ * one line {@code hftp: REASON} on standard error, or, for an unexpected exception (a bug, not a
+ * failure of the server, the network or the disk), that line followed by its stack trace. Text
+ * from the server reaches the terminal only through {@link Terminal#escape}.
  */
 @Command(
         name = "hftp",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = VersionProvider.class,
         description = "Fetches files from an HFTP server.",
         subcommands = {Main.Ls.class, Main.Stat.class, Main.Get.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "(ls | stat | get | help)")
 public final class Main implements Callable<Integer> {
-    /** Exit code for a failure the command reports. */
+    /** Exit code for a failure: the server's, the network's, the disk's, or a bug. */
     static final int EXIT_FAILURE = 1;
 
     /** Exit code for bad usage. */
@@ -62,20 +68,44 @@ public final class Main implements Callable<Integer> {
      */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
-        cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
-            command.getErr().println("hftp: " + describe(e));
-            command.getErr().flush();
-            return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
-        });
+        // Bad usage reaches the parameter handler, from parsing or thrown by a command's call().
+        cmd.setExecutionExceptionHandler((e, command, parseResult) -> report(e, command.getErr()));
         cmd.setParameterExceptionHandler((e, args) -> {
             CommandLine command = e.getCommandLine();
             command.getErr()
-                    .println("hftp: " + e.getMessage() + " (see '"
+                    .println("hftp: " + Terminal.escape(e.getMessage()) + " (see '"
                             + command.getCommandSpec().qualifiedName() + " --help')");
             command.getErr().flush();
             return EXIT_USAGE;
         });
         return cmd;
+    }
+
+    /**
+     * Reports what a command threw and returns the exit code: always {@link #EXIT_FAILURE}, since
+     * bad usage never gets here. A checked exception is an expected failure and takes one line; an
+     * unchecked one is a bug, so its stack trace follows, for the report.
+     */
+    static int report(Throwable e, PrintWriter err) {
+        if (e instanceof RuntimeException || e instanceof Error) {
+            err.println("hftp: internal error: " + Terminal.escape(String.valueOf(e)));
+            // The trace repeats messages that may hold a server's text: escaped too, but for the indents.
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            trace.toString()
+                    .lines()
+                    .forEach(line -> err.println(
+                            line.startsWith("\t") ? "\t" + Terminal.escape(line.substring(1)) : Terminal.escape(line)));
+        } else {
+            err.println("hftp: " + Terminal.escape(describe(e)));
+        }
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    /** Bad usage found after parsing: one line and exit code 2, as a parsing error. */
+    static CommandLine.ParameterException usage(CommandSpec spec, String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     @Override
@@ -104,67 +134,11 @@ public final class Main implements Callable<Integer> {
         return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
     }
 
-    /** The server to talk to and how long to wait for it; shared by every subcommand. */
-    static final class ServerOptions {
-        @Option(
-                names = {"-H", "--host"},
-                defaultValue = "127.0.0.1",
-                description = "Server host name or address (default: ${DEFAULT-VALUE}).")
-        String host;
-
-        @Option(
-                names = {"-p", "--port"},
-                defaultValue = "19500",
-                description = "Server port (default: ${DEFAULT-VALUE}).")
-        int port;
-
-        @Option(
-                names = "--connect-timeout",
-                defaultValue = "10",
-                paramLabel = "SECONDS",
-                description = "Time allowed to connect (default: ${DEFAULT-VALUE}).")
-        long connectTimeoutSeconds;
-
-        @Option(
-                names = "--timeout",
-                defaultValue = "60",
-                paramLabel = "SECONDS",
-                description = "Time a request may wait without a byte from the server; 0 waits forever"
-                        + " (default: ${DEFAULT-VALUE}).")
-        long replyTimeoutSeconds;
-
-        @Option(
-                names = "--proxy",
-                paramLabel = "URI",
-                converter = SocksProxyConverter.class,
-                description = "Connect through a SOCKS5 proxy, socks5h://HOST:PORT (it resolves the"
-                        + " server's name: needed for .onion) or socks5://HOST:PORT (resolved here)"
-                        + " (default: none).")
-        SocksProxy proxy;
-
-        HftpClientOptions clientOptions() {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            if (connectTimeoutSeconds < 1 || replyTimeoutSeconds < 0) {
-                throw new IllegalArgumentException("timeouts must be positive");
-            }
-            return HftpClientOptions.defaults()
-                    .withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
-                    .withReplyTimeout(Duration.ofSeconds(replyTimeoutSeconds))
-                    .withProxy(proxy);
-        }
-
-        BlockingHftpClient connect() throws IOException {
-            return BlockingHftpClient.connect(host, port, clientOptions());
-        }
-    }
-
     /** {@code hftp ls}. */
     @Command(
             name = "ls",
             mixinStandardHelpOptions = true,
-            versionProvider = Main.Version.class,
+            versionProvider = VersionProvider.class,
             description = "Lists the files the server serves, one name per line.")
     static final class Ls implements Callable<Integer> {
         @Mixin
@@ -181,7 +155,7 @@ public final class Main implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             for (String name : names) {
-                out.println(name);
+                out.println(Terminal.escape(name));
             }
             out.flush();
             return 0;
@@ -192,13 +166,16 @@ public final class Main implements Callable<Integer> {
     @Command(
             name = "stat",
             mixinStandardHelpOptions = true,
-            versionProvider = Main.Version.class,
+            versionProvider = VersionProvider.class,
             description = "Prints the size of a file in bytes.")
     static final class Stat implements Callable<Integer> {
         @Mixin
         ServerOptions server;
 
-        @Parameters(paramLabel = "NAME", description = "The file name on the server.")
+        @Parameters(
+                paramLabel = "NAME",
+                converter = FileNameConverter.class,
+                description = "The file name on the server.")
         String name;
 
         @Spec
@@ -220,7 +197,7 @@ public final class Main implements Callable<Integer> {
     @Command(
             name = "get",
             mixinStandardHelpOptions = true,
-            versionProvider = Main.Version.class,
+            versionProvider = VersionProvider.class,
             description = {
                 "Downloads a file over parallel connections.",
                 "Bytes go to OUTPUT.part first; OUTPUT appears only once complete and checked."
@@ -229,7 +206,10 @@ public final class Main implements Callable<Integer> {
         @Mixin
         ServerOptions server;
 
-        @Parameters(paramLabel = "NAME", description = "The file name on the server.")
+        @Parameters(
+                paramLabel = "NAME",
+                converter = FileNameConverter.class,
+                description = "The file name on the server.")
         String name;
 
         @Option(
@@ -286,10 +266,10 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             if (connections < 1) {
-                throw new IllegalArgumentException("--connections must be at least 1");
+                throw usage(spec, "--connections must be at least 1");
             }
             if (retries != null && retries < 0) {
-                throw new IllegalArgumentException("--retries must not be negative");
+                throw usage(spec, "--retries must not be negative");
             }
             Path target = output == null ? Path.of(name) : output;
             if (Files.isDirectory(target)) {
@@ -343,63 +323,6 @@ public final class Main implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             return hook;
-        }
-    }
-
-    /** Reads {@code auto}, {@code raw} or {@code base64}, in any case. */
-    static final class ModeConverter implements CommandLine.ITypeConverter<DownloadMode> {
-        @Override
-        public DownloadMode convert(String value) {
-            try {
-                return DownloadMode.of(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** Reads {@code 1048576}, {@code 512K}, {@code 4M}, {@code 1G} (binary multiples; {@code KiB} etc. too). */
-    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            String v = value.trim().toUpperCase(Locale.ROOT);
-            if (v.endsWith("IB")) {
-                v = v.substring(0, v.length() - 2);
-            } else if (v.endsWith("B")) {
-                v = v.substring(0, v.length() - 1);
-            }
-            int shift = 0;
-            if (!v.isEmpty()) {
-                char unit = v.charAt(v.length() - 1);
-                shift = unit == 'K' ? 10 : unit == 'M' ? 20 : unit == 'G' ? 30 : 0;
-                if (shift != 0) {
-                    v = v.substring(0, v.length() - 1);
-                }
-            }
-            long n;
-            try {
-                n = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("not a byte size: '" + value + "'");
-            }
-            if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
-                throw new CommandLine.TypeConversionException("byte size out of range: '" + value + "'");
-            }
-            return n << shift;
-        }
-    }
-
-    /** The version from the build. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"hftp " + p.getProperty("version", "unknown")};
         }
     }
 }

@@ -1,11 +1,15 @@
-package io.hftp.client;
+package io.hftp.client.cli;
 
+import io.hftp.client.DownloadProgress;
+import io.hftp.client.DownloadResult;
+import io.hftp.client.HftpDownloader;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
  * Shows a download's progress: on a terminal, one bar redrawn in place (bytes, rate, ETA);
- * otherwise a plain line every few seconds, fit for a log.
+ * otherwise a plain line every few seconds, fit for a log. Names and paths are printed {@linkplain
+ * Terminal#escape escaped}.
  */
 final class ProgressPrinter implements HftpDownloader.Listener {
     private static final int BAR_WIDTH = 10;
@@ -47,7 +51,8 @@ final class ProgressPrinter implements HftpDownloader.Listener {
     }
 
     void summary(DownloadResult r) {
-        String line = r.target() + ": " + bytes(r.size()) + " in " + seconds(r.elapsedNanos()) + " ("
+        String line = Terminal.escape(r.target().toString()) + ": " + bytes(r.size()) + " in "
+                + seconds(r.elapsedNanos()) + " ("
                 + rate(r.bytesPerSecond()) + ", " + r.connections() + " connection" + (r.connections() == 1 ? "" : "s")
                 + (r.resumed() > 0 ? ", " + bytes(r.resumed()) + " resumed" : "") + ")";
         out.println(line);
@@ -62,10 +67,11 @@ final class ProgressPrinter implements HftpDownloader.Listener {
             bar.append(i < filled ? '#' : '.');
         }
         bar.append(']');
+        String name = Terminal.escape(p.name());
         String line = String.format(
                 Locale.ROOT,
                 "%s %s %3d%% %s/%s %s ETA %s",
-                p.name().length() <= NAME_WIDTH ? p.name() : p.name().substring(0, NAME_WIDTH - 1) + "~",
+                name.length() <= NAME_WIDTH ? name : name.substring(0, NAME_WIDTH - 1) + "~",
                 bar,
                 (int) (fraction * 100),
                 bytes(p.done()),
@@ -87,7 +93,7 @@ final class ProgressPrinter implements HftpDownloader.Listener {
         return String.format(
                 Locale.ROOT,
                 "%s: %s of %s (%d%%), %s, ETA %s",
-                p.name(),
+                Terminal.escape(p.name()),
                 bytes(p.done()),
                 bytes(p.size()),
                 percent,

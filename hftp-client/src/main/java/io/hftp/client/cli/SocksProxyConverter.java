@@ -1,5 +1,6 @@
-package io.hftp.client;
+package io.hftp.client.cli;
 
+import io.hftp.client.SocksProxy;
 import picocli.CommandLine;
 
 /** Reads the {@code hftp --proxy} option; a bad URI is bad usage with the reason. */

@@ -1,7 +1,10 @@
-package io.hftp.client;
+package io.hftp.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hftp.client.DownloadProgress;
+import io.hftp.client.DownloadResult;
+import io.hftp.client.HftpDownloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,11 +12,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** The command line without a server: usage, version, option parsing, unreachable servers. */
@@ -80,38 +82,6 @@ class MainTest {
                 .allSatisfy(line -> assertThat(line).startsWith("hftp: "));
     }
 
-    @ParameterizedTest
-    @CsvSource({"auto, true, raw", "AUTO, false, base64", "raw, true, raw", "base64, true, base64"})
-    void getInEachMode(String mode, boolean edition2026, String sent) throws Exception {
-        byte[] data = new byte[300_000];
-        new java.util.Random(3).nextBytes(data);
-        try (FlakyServer server = new FlakyServer("d.bin", data, r -> FlakyServer.Fault.NONE)) {
-            if (edition2026) {
-                server.speak2026();
-            }
-            Path target = dir.resolve("d.bin");
-            assertThat(run(
-                            "get",
-                            "d.bin",
-                            "-q",
-                            "--port",
-                            "" + server.port(),
-                            "-o",
-                            target.toString(),
-                            "-s",
-                            "64K",
-                            "--mode",
-                            mode))
-                    .as(err.toString())
-                    .isZero();
-            assertThat(Files.readAllBytes(target)).isEqualTo(data);
-            assertThat(server.requests().stream().filter(l -> l.startsWith("get_slice ")))
-                    .hasSize(5)
-                    .allMatch(l -> l.endsWith(" raw") == sent.equals("raw"));
-            assertThat(server.requests().contains("help")).isEqualTo(mode.equalsIgnoreCase("auto"));
-        }
-    }
-
     @Test
     void unreachableServerIsOneLineAndExitOne() throws IOException {
         int port;
@@ -130,7 +100,7 @@ class MainTest {
 
     @Test
     void byteSizes() {
-        Main.ByteSizeConverter c = new Main.ByteSizeConverter();
+        ByteSizeConverter c = new ByteSizeConverter();
         assertThat(c.convert("1")).isEqualTo(1L);
         assertThat(c.convert("64K")).isEqualTo(65536L);
         assertThat(c.convert("4M")).isEqualTo(4L << 20);
@@ -168,5 +138,73 @@ class MainTest {
         assertThat(wide.toString().substring(1))
                 .isEqualTo("a-very-long-fil~ [##########]  99% 998.0 GiB/999.0 GiB 290.7 KiB/s ETA 1:00:08");
         assertThat(ProgressPrinter.bytes(1000L << 30)).isEqualTo("1.0 TiB");
+    }
+
+    /** Stands for a bug in the library: a command that throws what it was given. */
+    @CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        private final Exception thrown;
+
+        Boom(Exception thrown) {
+            this.thrown = thrown;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            throw thrown;
+        }
+    }
+
+    private int runBoom(Exception thrown) {
+        CommandLine cmd = Main.commandLine();
+        cmd.addSubcommand(new Boom(thrown));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute("boom");
+    }
+
+    @Test
+    void anUnexpectedRuntimeExceptionIsAFailureWithItsStackTraceNeverBadUsage() {
+        // An IllegalArgumentException out of the library is a bug too, not the user's mistake.
+        assertThat(runBoom(new IllegalArgumentException("bug \u001b[2J here"))).isEqualTo(1);
+        List<String> lines = err.toString().lines().toList();
+        assertThat(lines.get(0))
+                .isEqualTo("hftp: internal error: java.lang.IllegalArgumentException: bug \\x1b[2J here");
+        assertThat(lines.get(1)).isEqualTo("java.lang.IllegalArgumentException: bug \\x1b[2J here");
+        assertThat(lines.subList(2, lines.size()))
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches("\t(at |\\.\\.\\. ).*"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("\tat ").contains("MainTest"));
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anExpectedFailureIsOneLineAndExitOne() {
+        assertThat(runBoom(new IOException("disk \u001b]0;x\u0007 full"))).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("hftp: disk \\x1b]0;x\\x07 full" + System.lineSeparator());
+    }
+
+    @Test
+    void outOfRangeTimeoutsAreBadUsage() {
+        assertThat(run("ls", "--connect-timeout", "0")).isEqualTo(2);
+        assertThat(run("ls", "--connect-timeout", "" + Long.MAX_VALUE)).isEqualTo(2);
+        assertThat(run("ls", "--timeout", "-1")).isEqualTo(2);
+        assertThat(run("ls", "--timeout", "" + Long.MAX_VALUE)).isEqualTo(2);
+        assertThat(err.toString().lines())
+                .hasSize(4)
+                .allSatisfy(line -> assertThat(line).startsWith("hftp: ").endsWith("(see 'hftp ls --help')"));
+    }
+
+    @Test
+    void progressNamesArePrintedEscaped() {
+        DownloadProgress p = new DownloadProgress("a\u001b[2J", 10, 4, 0, 1_000_000_000L);
+        assertThat(ProgressPrinter.plainLine(p)).startsWith("a\\x1b[2J: 4 B of 10 B");
+        StringWriter bar = new StringWriter();
+        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(bar), true);
+        printer.onProgress(p);
+        printer.summary(new DownloadResult(Path.of("b\u009b"), 10, 10, 0, 1, 1_000_000_000L));
+        assertThat(bar.toString())
+                .contains("\ra\\x1b[2J [####", "b\\x9b: 10 B in 1.00 s")
+                .doesNotContain("\u001b");
     }
 }
