@@ -12,6 +12,7 @@
 # Environment (all optional):
 #   SIZE_MIB=256 CONNECTIONS=4 REPEATS=3   file size, connections per download, rounds
 #   MODES="raw base64"                     the download modes to measure, each every round
+#   SINGLE=1                               0 skips the client library's one-connection get_slice
 #   RUNS=5 WARMUP_RUNS=3                   measured and warm-up downloads per round
 #   WARMUP=2 DURATION=5                    seconds of warm-up and measurement of the raw get_slice
 #   OUT_DIR                                where downloads are written (default: a new directory
@@ -23,6 +24,8 @@ set -euo pipefail
 size_mib="${SIZE_MIB:-256}"
 connections="${CONNECTIONS:-4}"
 modes="${MODES:-raw base64}"
+single_args=()
+if [ "${SINGLE:-1}" = 0 ]; then single_args=(--no-single); fi
 repeats="${REPEATS:-3}"
 runs="${RUNS:-5}"
 warmup_runs="${WARMUP_RUNS:-3}"
@@ -61,7 +64,7 @@ for rep in $(seq 1 "$repeats"); do
     log "round $rep: raw get_slice read by the load generator, 1 connection: $raw MiB/s"
     for mode in $modes; do
         row="$("$java_bin" -jar "$bench_jar" download -f big --port "$port" -c "$connections" --runs "$runs" \
-            --warmup-runs "$warmup_runs" -o "$work/out" --server-pid "$daemon_pid" --mode "$mode" --format md \
+            --warmup-runs "$warmup_runs" -o "$work/out" --server-pid "$daemon_pid" --mode "$mode" ${single_args[@]+"${single_args[@]}"} --format md \
             --label "$rep $mode" | tail -1)"
         log "round $rep: $row"
         rm -f "$work/out/fresh"
