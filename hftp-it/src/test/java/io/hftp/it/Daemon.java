@@ -51,6 +51,11 @@ final class Daemon implements AutoCloseable {
 
     /** Starts the daemon serving {@code dir} on a free loopback port, as nobody when asked. */
     static Daemon start(Path dir, Transport transport, boolean asNobody) throws Exception {
+        return start(dir, transport, asNobody, new String[0]);
+    }
+
+    /** As {@link #start(Path, Transport, boolean)}, with more {@code options} for the daemon. */
+    static Daemon start(Path dir, Transport transport, boolean asNobody, String... options) throws Exception {
         String jar = System.getProperty("hftp.serverJar");
         assertThat(jar).as("system property hftp.serverJar").isNotNull();
         String java = ProcessHandle.current()
@@ -76,6 +81,7 @@ final class Daemon implements AutoCloseable {
                 transport.cliName(),
                 "-d",
                 dir.toString()));
+        command.addAll(List.of(options));
         Daemon d =
                 new Daemon(new ProcessBuilder(command).redirectErrorStream(true).start());
         try {
@@ -118,6 +124,11 @@ final class Daemon implements AutoCloseable {
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash would, and waits (bounded) for it to be gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override

@@ -125,7 +125,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.peer = String.valueOf(ctx.channel().remoteAddress());
+        this.peer = String.valueOf(PeerAddress.of(ctx.channel()));
         // Before any write: the pipeline reads the estimator once, at its first write.
         ctx.channel().config().setMessageSizeEstimator(RawSliceBody.ESTIMATOR);
     }

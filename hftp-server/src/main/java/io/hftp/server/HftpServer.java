@@ -60,6 +60,8 @@ public final class HftpServer implements AutoCloseable {
     private final RateLimitedLog refusals = new RateLimitedLog(log, "refused connections", 10, TimeUnit.SECONDS);
     private final RateLimitedLog deadlines =
             new RateLimitedLog(log, "connections closed at the request deadline", 10, TimeUnit.SECONDS);
+    private final RateLimitedLog badHeaders =
+            new RateLimitedLog(log, "connections without a valid PROXY header", 10, TimeUnit.SECONDS);
 
     private Transport transport;
     private EventLoopGroup group;
@@ -184,23 +186,40 @@ public final class HftpServer implements AutoCloseable {
 
     private void initChild(Channel ch, HftpServerCodec codec) {
         long open = stats.connectionOpened();
-        InetAddress address = peerAddress(ch);
-        int fromAddress = address == null ? 0 : perAddress.merge(address, 1, Integer::sum);
         ch.closeFuture().addListener(f -> {
             stats.connectionClosed();
-            if (address != null) {
-                perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
-            }
-            connections.info("closed {}", ch.remoteAddress());
+            connections.info("closed {}", PeerAddress.of(ch));
         });
+        if (config.proxyProtocol()) {
+            // The client is known once the balancer's header has arrived: it is judged then.
+            long deadline = config.requestDeadline().toMillis();
+            ProxyHeaderHandler.install(
+                    ch.pipeline(),
+                    deadline > 0 ? deadline : 30_000,
+                    TimeUnit.MILLISECONDS,
+                    c -> admit(c, codec, open, true),
+                    (c, why) -> badHeaders.warn("closed connection {}: {}", c.remoteAddress(), why));
+            return;
+        }
+        admit(ch, codec, open, false);
+    }
+
+    /** Judges the limits, then serves the connection or refuses it; {@code late}: after channelActive. */
+    private void admit(Channel ch, HftpServerCodec codec, long open, boolean late) {
+        InetAddress address = peerAddress(ch);
+        int fromAddress = address == null ? 0 : perAddress.merge(address, 1, Integer::sum);
+        if (address != null) {
+            ch.closeFuture().addListener(f -> perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1));
+        }
         if (open > config.maxConnections()) {
-            refuse(ch, "{} connections open (max {})", open - 1, config.maxConnections());
+            refuse(ch, late, "{} connections open (max {})", open - 1, config.maxConnections());
             return;
         }
         if (fromAddress > config.maxConnectionsPerAddress()) {
             stats.addressRefused();
             refuse(
                     ch,
+                    late,
                     "{} connections open from that address (max {})",
                     fromAddress - 1,
                     config.maxConnectionsPerAddress());
@@ -208,14 +227,17 @@ public final class HftpServer implements AutoCloseable {
         }
         if (memory.scarce()) {
             stats.memoryRefused();
-            refuse(ch, "{} bytes of direct memory in use (refusing above {})", memory.used(), memory.threshold());
+            refuse(ch, late, "{} bytes of direct memory in use (refusing above {})", memory.used(), memory.threshold());
             return;
         }
-        connections.info("opened {}", ch.remoteAddress());
+        connections.info("opened {}", PeerAddress.of(ch));
         children.add(ch);
         long deadline = config.requestDeadline().toMillis();
         if (deadline > 0) {
-            ch.pipeline().addLast("deadline", new RequestDeadlineHandler(deadline, TimeUnit.MILLISECONDS, this::cut));
+            ch.pipeline()
+                    .addLast(
+                            "deadline",
+                            new RequestDeadlineHandler(deadline, TimeUnit.MILLISECONDS, p -> cut(PeerAddress.of(ch))));
         }
         long idle = config.idleTimeout().toMillis();
         if (idle > 0) {
@@ -226,14 +248,18 @@ public final class HftpServer implements AutoCloseable {
     }
 
     /** Answers 199 and closes, without reading anything the client sent. */
-    private void refuse(Channel ch, String why, Object... args) {
+    private void refuse(Channel ch, boolean late, String why, Object... args) {
         stats.connectionRefused();
         Object[] all = new Object[args.length + 1];
-        all[0] = ch.remoteAddress();
+        all[0] = PeerAddress.of(ch);
         System.arraycopy(args, 0, all, 1, args.length);
         refusals.warn("refused connection from {}: " + why, all);
         ch.config().setAutoRead(false);
-        ch.pipeline().addLast(Refuser.INSTANCE);
+        if (late) {
+            ch.writeAndFlush(HftpStatus.INTERNAL_SERVER_ERROR.line()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.pipeline().addLast(Refuser.INSTANCE);
+        }
     }
 
     private void cut(SocketAddress peer) {
@@ -245,7 +271,7 @@ public final class HftpServer implements AutoCloseable {
     }
 
     private static InetAddress peerAddress(Channel ch) {
-        SocketAddress a = ch.remoteAddress();
+        SocketAddress a = PeerAddress.of(ch);
         return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress() : null;
     }
 
@@ -306,6 +332,7 @@ public final class HftpServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         refusals.flush();
         deadlines.flush();
+        badHeaders.flush();
         listings.flushLog();
         store.close();
         log.info("HFTP server stopped");

@@ -32,6 +32,7 @@ public final class HftpServerConfig {
     private final int writeBufferHighWaterMark;
     private final Duration requestDeadline;
     private final int maxConnectionsPerAddress;
+    private final boolean proxyProtocol;
 
     private HftpServerConfig(Builder b) {
         this.address = b.address;
@@ -52,6 +53,7 @@ public final class HftpServerConfig {
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         this.requestDeadline = b.requestDeadline;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.proxyProtocol = b.proxyProtocol;
     }
 
     /** A builder with every setting at its default. */
@@ -168,6 +170,15 @@ public final class HftpServerConfig {
         return maxConnectionsPerAddress;
     }
 
+    /**
+     * Whether every connection starts with HAProxy's PROXY protocol header (v1 or v2), whose source
+     * address then names the client in the logs and the per-address limit; default off. Only for a
+     * daemon that every client reaches through the balancer: anyone else could claim any address.
+     */
+    public boolean proxyProtocol() {
+        return proxyProtocol;
+    }
+
     @Override
     public String toString() {
         return "HftpServerConfig{address=" + address + ", port=" + port + ", dataDir=" + dataDir + ", transport="
@@ -175,7 +186,7 @@ public final class HftpServerConfig {
                 + hardCap + ", idleTimeout=" + idleTimeout + ", maxConnections=" + maxConnections
                 + ", shutdownGrace=" + shutdownGrace + ", accessLog=" + accessLog + ", pieceSize=" + pieceSize
                 + ", zeroCopy=" + zeroCopy + ", maxPipelined=" + maxPipelined + ", requestDeadline=" + requestDeadline
-                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "}";
+                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", proxyProtocol=" + proxyProtocol + "}";
     }
 
     /** Builds an {@link HftpServerConfig}; every setter checks its value at once. */
@@ -198,6 +209,7 @@ public final class HftpServerConfig {
         private int writeBufferHighWaterMark = 512 * 1024;
         private Duration requestDeadline = Duration.ofSeconds(30);
         private int maxConnectionsPerAddress = 256;
+        private boolean proxyProtocol;
 
         private Builder() {}
 
@@ -220,6 +232,7 @@ public final class HftpServerConfig {
             writeBufferHighWaterMark = c.writeBufferHighWaterMark;
             requestDeadline = c.requestDeadline;
             maxConnectionsPerAddress = c.maxConnectionsPerAddress;
+            proxyProtocol = c.proxyProtocol;
         }
 
         /** See {@link HftpServerConfig#address()}. */
@@ -359,6 +372,12 @@ public final class HftpServerConfig {
                         "max connections per address must be positive: " + maxConnectionsPerAddress);
             }
             this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /** See {@link HftpServerConfig#proxyProtocol()}. */
+        public Builder proxyProtocol(boolean proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
             return this;
         }
 

@@ -155,6 +155,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-zero-copy", description = "Send raw slice bodies through buffers instead of sendfile/splice.")
     boolean noZeroCopy;
 
+    @Option(
+            names = "--proxy-protocol",
+            description = "Expect HAProxy's PROXY protocol header (v1 or v2) on every connection and name the client"
+                    + " by its address; only behind a balancer that every client goes through.")
+    boolean proxyProtocol;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -244,6 +250,7 @@ public final class Main implements Callable<Integer> {
                 .writeBufferWaterMarks(writeBufferLow, writeBufferHigh)
                 .accessLog(!noAccessLog)
                 .zeroCopy(!noZeroCopy)
+                .proxyProtocol(proxyProtocol)
                 .build();
     }
 

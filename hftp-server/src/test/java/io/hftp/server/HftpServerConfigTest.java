@@ -52,4 +52,13 @@ class HftpServerConfigTest {
         assertThatThrownBy(() -> HftpServerConfig.builder().maxConnectionsPerAddress(-5))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theProxyProtocolIsOffByDefaultAndSurvivesToBuilder() {
+        assertThat(HftpServerConfig.builder().build().proxyProtocol()).isFalse();
+        HftpServerConfig c = HftpServerConfig.builder().proxyProtocol(true).build().toBuilder()
+                .build();
+        assertThat(c.proxyProtocol()).isTrue();
+        assertThat(c.toString()).contains("proxyProtocol=true");
+    }
 }

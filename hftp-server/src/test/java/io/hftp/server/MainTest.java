@@ -52,6 +52,15 @@ class MainTest {
         assertThat(c.writeBufferLowWaterMark()).isEqualTo(256 * 1024);
         assertThat(c.maxConnectionsPerAddress()).isEqualTo(256);
         assertThat(c.requestDeadline()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.proxyProtocol()).isFalse();
+    }
+
+    @Test
+    void theProxyProtocolFromTheCommandLineOrTheEnvironment() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--proxy-protocol");
+        assertThat(main.config().proxyProtocol()).isTrue();
+        assertThat(parse(Map.of("HFTP_PROXY_PROTOCOL", "true")).proxyProtocol()).isTrue();
     }
 
     @Test
