@@ -1,6 +1,7 @@
 package io.hftp.client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -70,7 +71,12 @@ final class PartFile {
         RangeSet done = resume ? resumable(name, size, part, progress) : null;
         long needed = size - (done == null ? 0 : done.total());
         Path dir = target.toAbsolutePath().getParent();
-        long free = usableSpace.applyAsLong(dir);
+        long free;
+        try {
+            free = usableSpace.applyAsLong(dir);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         if (needed > free) {
             throw new HftpDownloadException(
                     HftpDownloadException.Reason.NO_SPACE,
