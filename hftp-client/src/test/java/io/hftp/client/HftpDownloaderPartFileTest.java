@@ -232,6 +232,17 @@ class HftpDownloaderPartFileTest {
     }
 
     @Test
+    void aMissingOutputDirectoryIsAnIoErrorAndCreatesNothing() {
+        Path nowhere = out.resolve("missing").resolve("f.bin");
+
+        Throwable e = catchThrowable(() -> downloader().build().download("f.bin", nowhere));
+
+        assertThat(e).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(out.resolve("missing")).doesNotExist();
+        assertThat(server.sliceRequests()).isZero();
+    }
+
+    @Test
     void theBytesStillToFetchAreWhatMustFit() throws Exception {
         leaveHalfDownloaded();
         long recorded =
