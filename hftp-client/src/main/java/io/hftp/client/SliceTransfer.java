@@ -74,7 +74,10 @@ final class SliceTransfer {
         }
     }
 
-    /** Requests slices on {@code c} until {@link #DEPTH} are on their way, or none is left. */
+    /**
+     * Requests slices on {@code c} until {@link #DEPTH} are on their way, or none is left. A closed
+     * connection not yet known as lost gets them too: their failure is what reports it lost.
+     */
     private void fill(Connection c) {
         while (!c.lost && c.inFlight < DEPTH && !finished.isDone()) {
             Slice s = scheduler.next();

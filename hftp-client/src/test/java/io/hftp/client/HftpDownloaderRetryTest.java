@@ -193,9 +193,9 @@ class HftpDownloaderRetryTest {
 
         Throwable e = catchThrowable(() -> sharedGroupDownloader(2).build().download("f.bin", target));
 
-        assertThat(e)
-                .isInstanceOf(HftpConnectionException.class)
-                .hasMessageStartingWith("connection closed by the server in the middle of get_slice f.bin ");
+        // Replies are handled on the download's event loop, not the connection's: a slice sent as the
+        // connection closes may be the first failure handled, with the shorter message.
+        assertThat(e).isInstanceOf(HftpConnectionException.class).hasMessageStartingWith("connection closed");
         assertThat(target).doesNotExist();
         assertThat(HftpDownloader.partFile(target)).exists();
         // Two connections and the default 3 x 2 replacements; the seventh loss ends it. Every one closed.
