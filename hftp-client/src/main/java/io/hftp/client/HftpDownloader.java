@@ -136,7 +136,10 @@ public final class HftpDownloader {
      *     connections fail than {@link Builder#retries(int) retries} allows, or if every connection
      *     is lost and none can be made in their place; the part file and its progress record stay
      *     for a resumed run
-     * @throws HftpDownloadException if the file changed size on the server, or cannot be resumed
+     * @throws HftpDownloadException if the file changed size on the server ({@code
+     *     CHANGED_ON_SERVER}; the part file is deleted), cannot be resumed ({@code CANNOT_RESUME}),
+     *     had a slice refused though its size is unchanged ({@code SLICE_REFUSED}; the part file
+     *     stays), or does not fit in the usable space of the target's directory ({@code NO_SPACE})
      * @throws InterruptedIOException if the calling thread is interrupted
      * @throws IOException if the target cannot be written
      */

@@ -166,7 +166,7 @@ class HftpDownloaderPartFileTest {
                         d -> assertThat(d.reason()).isEqualTo(HftpDownloadException.Reason.CANNOT_RESUME))
                 .hasMessageContaining("progress record");
         assertThat(target).doesNotExist();
-        assertThat(server.sliceRequests()).isEqualTo(leftSlices);
+        assertThat(server.sliceRequests()).isZero();
     }
 
     @Test
@@ -291,8 +291,6 @@ class HftpDownloaderPartFileTest {
         assertThat(Files.size(HftpDownloader.partFile(target))).isLessThanOrEqualTo(SIZE + 4 * SLICE);
     }
 
-    private long leftSlices;
-
     /** Leaves the part file and record of a download stopped after half the file. */
     private void leaveHalfDownloaded() throws Exception {
         server.close();
@@ -305,7 +303,8 @@ class HftpDownloaderPartFileTest {
         assertThat(e).isInstanceOf(HftpConnectionException.class);
         assertThat(Files.isRegularFile(HftpDownloader.partFile(target), LinkOption.NOFOLLOW_LINKS))
                 .isTrue();
-        server.heal();
-        leftSlices = server.sliceRequests();
+        // A fresh server, so that a late request of the stopped download is not counted as a new one.
+        server.close();
+        server = new FlakyServer("f.bin", DATA, r -> Fault.NONE);
     }
 }
