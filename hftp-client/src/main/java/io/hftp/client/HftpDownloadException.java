@@ -12,10 +12,20 @@ public final class HftpDownloadException extends IOException {
 
     /** Why a download failed. */
     public enum Reason {
-        /** The file changed size (or vanished) on the server during the download. */
+        /**
+         * The file changed size (or vanished) on the server during the download, as asked again
+         * after a slice was refused; the part file is deleted, being of no use.
+         */
         CHANGED_ON_SERVER,
         /** An interrupted download cannot be resumed; download again without resume. */
-        CANNOT_RESUME
+        CANNOT_RESUME,
+        /**
+         * The server refused a slice as if the file had gone or shrunk, yet answers the same size
+         * when asked again: the download stops, and its part file stays for a resumed run.
+         */
+        SLICE_REFUSED,
+        /** The output directory has less usable space than the bytes still to fetch. */
+        NO_SPACE
     }
 
     private final Reason reason;

@@ -1,7 +1,5 @@
 package io.hftp.client;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,25 +43,29 @@ final class RangeSet {
         return ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();
     }
 
-    /** The parts of {@code [0, size)} not covered, cut into pieces of at most {@code pieceSize} bytes. */
-    List<long[]> missing(long size, long pieceSize) {
-        if (pieceSize <= 0) {
-            throw new IllegalArgumentException("piece size must be positive: " + pieceSize);
-        }
-        List<long[]> out = new ArrayList<>();
-        long at = 0;
-        for (Map.Entry<Long, Long> r : ranges.entrySet()) {
-            cut(out, at, Math.min(r.getKey(), size), pieceSize);
-            at = Math.max(at, r.getValue());
-        }
-        cut(out, at, size, pieceSize);
-        return out;
+    /** The first offset at or after {@code from} that no range covers. */
+    long firstGap(long from) {
+        Map.Entry<Long, Long> r = ranges.floorEntry(from);
+        // Ranges are merged, so the end of the one covering from is not covered.
+        return r != null && r.getValue() > from ? r.getValue() : from;
     }
 
-    private static void cut(List<long[]> out, long from, long to, long pieceSize) {
-        for (long p = from; p < to; p += pieceSize) {
-            out.add(new long[] {p, Math.min(pieceSize, to - p)});
-        }
+    /** The start of the first range that starts after {@code from}, or {@link Long#MAX_VALUE}. */
+    long nextStart(long from) {
+        Long next = ranges.higherKey(from);
+        return next == null ? Long.MAX_VALUE : next;
+    }
+
+    /** The number of separate ranges. */
+    int count() {
+        return ranges.size();
+    }
+
+    /** An independent copy. */
+    RangeSet copy() {
+        RangeSet c = new RangeSet();
+        c.ranges.putAll(ranges);
+        return c;
     }
 
     /** {@code 0-100,200-300}; empty when nothing is covered. */
@@ -79,19 +81,37 @@ final class RangeSet {
         return sb.toString();
     }
 
-    /** Parses {@link #toString()}'s form. */
+    /**
+     * Parses {@link #toString()}'s form strictly: each range non-empty, in increasing order and
+     * apart from the one before, as {@link #toString()} writes them.
+     */
     static RangeSet parse(String text) {
         RangeSet set = new RangeSet();
         if (text.isEmpty()) {
             return set;
         }
+        long previousEnd = -1;
         for (String range : text.split(",", -1)) {
             int dash = range.indexOf('-');
             if (dash <= 0) {
                 throw new IllegalArgumentException("not a range: " + range);
             }
-            set.add(Long.parseLong(range.substring(0, dash)), Long.parseLong(range.substring(dash + 1)));
+            long start = number(range.substring(0, dash));
+            long end = number(range.substring(dash + 1));
+            if (end <= start || start <= previousEnd) {
+                throw new IllegalArgumentException("range out of order or empty: " + range);
+            }
+            set.ranges.put(start, end);
+            previousEnd = end;
         }
         return set;
+    }
+
+    /** A decimal number of digits only: no sign, which {@link Long#parseLong} would take. */
+    private static long number(String digits) {
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("not a number: " + digits);
+        }
+        return Long.parseLong(digits);
     }
 }

@@ -65,6 +65,7 @@ final class FlakyServer extends LoopbackServer {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile Script script;
     private volatile boolean edition2026;
+    private volatile long announced = -1;
 
     /**
      * Starts serving {@code data} as file {@code name}; after {@code acceptLimit} connections it
@@ -85,6 +86,15 @@ final class FlakyServer extends LoopbackServer {
     /** From now on, answers {@code help} and raw slices as a 2026 server does. */
     FlakyServer speak2026() {
         edition2026 = true;
+        return this;
+    }
+
+    /**
+     * From now on, answers {@code get_metadata} with {@code size} whatever the file holds (a server
+     * lying about a file, or one whose size a test could not hold in memory).
+     */
+    FlakyServer announce(long size) {
+        announced = size;
         return this;
     }
 
@@ -155,7 +165,8 @@ final class FlakyServer extends LoopbackServer {
             return false;
         }
         if (words[0].equals("get_metadata") && words.length == 2) {
-            write(out, words[1].equals(name) ? "0 OK\r\n" + data.length + "\r\n" : "202 FILE NOT FOUND\r\n");
+            long size = announced >= 0 ? announced : data.length;
+            write(out, words[1].equals(name) ? "0 OK\r\n" + size + "\r\n" : "202 FILE NOT FOUND\r\n");
         } else if (words[0].equals("get_slice") && (words.length == 4 || isRaw(line))) {
             byte[] body = body(line);
             if (body == null) {
@@ -198,12 +209,12 @@ final class FlakyServer extends LoopbackServer {
         if (!words[0].equals("get_slice") || words.length != 4 && !isRaw(line)) {
             return null;
         }
-        int offset = Integer.parseInt(words[2]);
-        int size = Integer.parseInt(words[3]);
+        long offset = Long.parseLong(words[2]);
+        long size = Long.parseLong(words[3]);
         if (offset + size > data.length) {
             return null;
         }
-        byte[] bytes = Arrays.copyOfRange(data, offset, offset + size);
+        byte[] bytes = Arrays.copyOfRange(data, (int) offset, (int) (offset + size));
         byte[] head = (isRaw(line) ? "0 OK\r\nContent-Length: " + size + "\r\n\r\n" : "0 OK\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] text = isRaw(line) ? bytes : Base64.getEncoder().encode(bytes);

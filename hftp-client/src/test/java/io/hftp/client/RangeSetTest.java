@@ -3,7 +3,6 @@ package io.hftp.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,12 +28,20 @@ class RangeSetTest {
     }
 
     @Test
-    void missingCutsTheGapsIntoPieces() {
+    void findsGapsAndTheStartsAfterThem() {
         RangeSet set = RangeSet.parse("4-6,10-12");
-        List<long[]> missing = set.missing(15, 3);
-        assertThat(missing).extracting(r -> r[0] + "+" + r[1]).containsExactly("0+3", "3+1", "6+3", "9+1", "12+3");
-        assertThat(new RangeSet().missing(0, 3)).isEmpty();
-        assertThat(RangeSet.parse("0-15").missing(15, 3)).isEmpty();
+        assertThat(set.firstGap(0)).isEqualTo(0);
+        assertThat(set.firstGap(4)).isEqualTo(6);
+        assertThat(set.firstGap(5)).isEqualTo(6);
+        assertThat(set.firstGap(6)).isEqualTo(6);
+        assertThat(set.firstGap(11)).isEqualTo(12);
+        assertThat(set.nextStart(0)).isEqualTo(4);
+        assertThat(set.nextStart(4)).isEqualTo(10);
+        assertThat(set.nextStart(10)).isEqualTo(Long.MAX_VALUE);
+        assertThat(set.count()).isEqualTo(2);
+        RangeSet copy = set.copy();
+        copy.add(0, 20);
+        assertThat(set).hasToString("4-6,10-12");
     }
 
     @ParameterizedTest
@@ -52,12 +59,14 @@ class RangeSetTest {
             }
         }
         RangeSet again = RangeSet.parse(set.toString());
-        for (long[] piece : again.missing(500, 7)) {
-            assertThat(piece[1]).isBetween(1L, 7L);
-            for (long b = piece[0]; b < piece[0] + piece[1]; b++) {
+        // Walks the gaps as the slice scheduler does: each byte of a gap is one not added.
+        for (long at = again.firstGap(0); at < 500; ) {
+            long end = Math.min(500, again.nextStart(at));
+            for (long b = at; b < end; b++) {
                 assertThat(covered[(int) b]).as("byte %d", b).isFalse();
                 covered[(int) b] = true;
             }
+            at = again.firstGap(end);
         }
         for (boolean c : covered) {
             assertThat(c).isTrue();
@@ -69,5 +78,23 @@ class RangeSetTest {
         assertThatThrownBy(() -> new RangeSet().add(5, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RangeSet.parse("1-x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RangeSet.parse("12")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "5-5",
+                "6-4",
+                "10-20,0-5",
+                "0-10,5-15",
+                "0-10,10-20",
+                "0-10,",
+                "+1-5",
+                "1--5",
+                "1-+5",
+                "0-99999999999999999999"
+            })
+    void parsesOnlyWhatToStringWrites(String text) {
+        assertThatThrownBy(() -> RangeSet.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }
 }
