@@ -58,6 +58,12 @@ class ServerPipelineFuzzTest {
     /** The files a client can reach, by name, in byte order. */
     private static final Map<String, byte[]> FILES = new TreeMap<>();
 
+    /**
+     * One store for every input: a store holds a handle on its directory, and a campaign runs
+     * hundreds of thousands of inputs (one store each ran out of file descriptors after 10,000).
+     */
+    private static FileStore store;
+
     @BeforeAll
     static void files() throws IOException {
         byte[] bin = new byte[200];
@@ -77,10 +83,12 @@ class ServerPipelineFuzzTest {
         Files.write(outside.resolve("secret"), new byte[] {2});
         Files.createSymbolicLink(dir.resolve("escape"), outside.resolve("secret"));
         Files.write(dir.resolve("bad name"), new byte[] {3});
+        store = new FileStore(dir);
     }
 
     @AfterAll
     static void removeLink() throws IOException {
+        store.close();
         // Before the temporary directory is deleted: JUnit warns about links that point out of it.
         Files.deleteIfExists(dir.resolve("escape"));
     }
@@ -185,7 +193,7 @@ class ServerPipelineFuzzTest {
         ch.pipeline()
                 .addLast(
                         new HftpServerCodec(MAX, CAP, MAX_NAME),
-                        new CommandHandler(new FileStore(dir), Runnable::run, config, stats));
+                        new CommandHandler(store, Runnable::run, config, stats));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int offset = 0;
         for (int piece : pieces) {
