@@ -2,6 +2,7 @@ package io.hftp.server;
 
 import io.hftp.codec.Base64SliceInput;
 import io.hftp.codec.HftpServerCodec;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,6 +33,7 @@ public final class HftpServerConfig {
     private final int writeBufferHighWaterMark;
     private final Duration requestDeadline;
     private final int maxConnectionsPerAddress;
+    private final InetSocketAddress metrics;
 
     private HftpServerConfig(Builder b) {
         this.address = b.address;
@@ -52,6 +54,7 @@ public final class HftpServerConfig {
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         this.requestDeadline = b.requestDeadline;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.metrics = b.metrics;
     }
 
     /** A builder with every setting at its default. */
@@ -175,7 +178,12 @@ public final class HftpServerConfig {
                 + hardCap + ", idleTimeout=" + idleTimeout + ", maxConnections=" + maxConnections
                 + ", shutdownGrace=" + shutdownGrace + ", accessLog=" + accessLog + ", pieceSize=" + pieceSize
                 + ", zeroCopy=" + zeroCopy + ", maxPipelined=" + maxPipelined + ", requestDeadline=" + requestDeadline
-                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "}";
+                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", metrics=" + metrics + "}";
+    }
+
+    /** Where to serve Prometheus metrics at {@code /metrics} (unresolved; port 0: any); default null: none. */
+    public InetSocketAddress metrics() {
+        return metrics;
     }
 
     /** Builds an {@link HftpServerConfig}; every setter checks its value at once. */
@@ -198,6 +206,7 @@ public final class HftpServerConfig {
         private int writeBufferHighWaterMark = 512 * 1024;
         private Duration requestDeadline = Duration.ofSeconds(30);
         private int maxConnectionsPerAddress = 256;
+        private InetSocketAddress metrics;
 
         private Builder() {}
 
@@ -220,6 +229,7 @@ public final class HftpServerConfig {
             writeBufferHighWaterMark = c.writeBufferHighWaterMark;
             requestDeadline = c.requestDeadline;
             maxConnectionsPerAddress = c.maxConnectionsPerAddress;
+            metrics = c.metrics;
         }
 
         /** See {@link HftpServerConfig#address()}. */
@@ -360,6 +370,19 @@ public final class HftpServerConfig {
             }
             this.maxConnectionsPerAddress = maxConnectionsPerAddress;
             return this;
+        }
+
+        /** See {@link HftpServerConfig#metrics()}; null serves no metrics. */
+        public Builder metrics(InetSocketAddress metrics) {
+            this.metrics = metrics == null
+                    ? null
+                    : InetSocketAddress.createUnresolved(metrics.getHostString(), metrics.getPort());
+            return this;
+        }
+
+        /** As above, from {@code HOST:PORT} ({@code [IPV6]:PORT}); null or blank for none. */
+        public Builder metrics(String hostPort) {
+            return metrics(hostPort == null || hostPort.isBlank() ? null : HftpMetrics.parseHostPort(hostPort.strip()));
         }
 
         /** The configuration; checks that the settings agree with each other. */
