@@ -486,9 +486,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void logAccess(HftpRequest request, HftpStatus status, long bytes, long start) {
-        stats.answered(request, status, bytes, start);
+        long nanos = stats.answered(request, status, bytes, start);
         if (accessLog) {
-            long micros = (System.nanoTime() - start) / 1000;
+            long micros = (nanos >= 0 ? nanos : System.nanoTime() - start) / 1000;
             access.info("{} \"{}\" {} {} {}", peer, describe(request), status.code(), bytes, micros);
         }
     }

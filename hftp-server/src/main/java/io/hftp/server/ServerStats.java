@@ -232,8 +232,10 @@ public final class ServerStats {
     /**
      * Counts a request whose reply of {@code bytes} bytes has been written, {@code start} being
      * {@link System#nanoTime()} when it began to be answered (0 when nothing measures time).
+     *
+     * @return the nanoseconds it took when they were measured here, else -1
      */
-    void answered(HftpRequest request, HftpStatus status, long bytes, long start) {
+    long answered(HftpRequest request, HftpStatus status, long bytes, long start) {
         int command = index(request.command());
         requests[command * STATUSES.length + status.ordinal()].increment();
         LongAdder form = otherReplyBytes;
@@ -242,9 +244,12 @@ public final class ServerStats {
         }
         form.add(bytes);
         RequestTimer t = timer;
-        if (t != null && start != 0) {
-            t.observe(command, System.nanoTime() - start);
+        if (t == null || start == 0) {
+            return -1;
         }
+        long nanos = System.nanoTime() - start;
+        t.observe(command, nanos);
+        return nanos;
     }
 
     /** The index of {@code command} in the request counters; {@code null} has the last. */
