@@ -239,7 +239,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(HftpRequest request) {
-        final long start = accessLog ? System.nanoTime() : 0;
+        final long start = accessLog || stats.timed() ? System.nanoTime() : 0;
         if (request instanceof HftpRequest.GetSlice) {
             slice((HftpRequest.GetSlice) request, start);
         } else if (request instanceof HftpRequest.GetMetadata) {
@@ -247,13 +247,11 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             offLoop(request, name, start, () -> store.size(name), result -> {
                 long size = (Long) result;
                 write(new HftpResponse.Metadata(size));
-                if (accessLog) {
-                    logAccess(
-                            request,
-                            HftpStatus.OK,
-                            HftpStatus.OK.lineLength() + Long.toString(size).length() + 2,
-                            start);
-                }
+                logAccess(
+                        request,
+                        HftpStatus.OK,
+                        HftpStatus.OK.lineLength() + Long.toString(size).length() + 2,
+                        start);
             });
         } else if (request instanceof HftpRequest.GetFileListing) {
             listing(request, start);
@@ -488,8 +486,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void logAccess(HftpRequest request, HftpStatus status, long bytes, long start) {
+        long nanos = stats.answered(request, status, bytes, start);
         if (accessLog) {
-            long micros = (System.nanoTime() - start) / 1000;
+            long micros = (nanos >= 0 ? nanos : System.nanoTime() - start) / 1000;
             access.info("{} \"{}\" {} {} {}", peer, describe(request), status.code(), bytes, micros);
         }
     }

@@ -71,6 +71,7 @@ public final class HftpServer implements AutoCloseable {
     private FileStore store;
     private DirectoryListings listings;
     private DirectMemoryGuard memory;
+    private HftpMetrics metrics;
     private boolean closed;
 
     /** A server with the given settings; nothing happens until {@link #start()}. */
@@ -125,6 +126,9 @@ public final class HftpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot serve directory " + config.dataDir() + ": " + describe(e), e);
         }
+        if (config.metrics() != null) {
+            startMetrics();
+        }
         int threads = config.threads() > 0
                 ? config.threads()
                 : 2 * Runtime.getRuntime().availableProcessors();
@@ -165,6 +169,7 @@ public final class HftpServer implements AutoCloseable {
             blocking.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             files.close();
             store.close();
+            closeMetrics();
             group = null;
             throw new IOException("cannot listen on " + config.address() + ":" + config.port() + ": " + describe(e), e);
         }
@@ -182,6 +187,34 @@ public final class HftpServer implements AutoCloseable {
                 System.getProperty("java.version"),
                 System.getProperty("java.vm.name"));
         return bound;
+    }
+
+    /** Serves {@code /metrics}; on failure releases what {@link #start()} took so far. */
+    private void startMetrics() throws IOException {
+        InetSocketAddress at = config.metrics();
+        metrics = new HftpMetrics(stats, this::pendingOutboundBytes);
+        try {
+            metrics.start(at);
+        } catch (IOException | RuntimeException e) {
+            metrics = null;
+            store.close();
+            throw new IOException(
+                    "cannot serve metrics on " + at.getHostString() + ":" + at.getPort() + ": " + describe(e), e);
+        }
+        log.info("metrics on http://{}:{}/metrics", at.getHostString(), metrics.port());
+    }
+
+    private void closeMetrics() {
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    /** The address serving Prometheus metrics ({@link HftpServerConfig#metrics()}), or null when none. */
+    public synchronized InetSocketAddress metricsAddress() {
+        return metrics == null || metrics.port() < 0
+                ? null
+                : InetSocketAddress.createUnresolved(config.metrics().getHostString(), metrics.port());
     }
 
     private void initChild(Channel ch, HftpServerCodec codec) {
@@ -212,6 +245,7 @@ public final class HftpServer implements AutoCloseable {
             ch.closeFuture().addListener(f -> perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1));
         }
         if (open > config.maxConnections()) {
+            stats.limitRefused();
             refuse(ch, late, "{} connections open (max {})", open - 1, config.maxConnections());
             return;
         }
@@ -241,7 +275,7 @@ public final class HftpServer implements AutoCloseable {
         }
         long idle = config.idleTimeout().toMillis();
         if (idle > 0) {
-            ch.pipeline().addLast("idle", new IdleTimeoutHandler(idle, TimeUnit.MILLISECONDS));
+            ch.pipeline().addLast("idle", new IdleTimeoutHandler(idle, TimeUnit.MILLISECONDS, stats::idleClosed));
         }
         ch.pipeline().addLast("codec", codec);
         ch.pipeline().addLast("commands", new CommandHandler(store, blocking, files, config, stats, listings));
@@ -309,6 +343,7 @@ public final class HftpServer implements AutoCloseable {
             return;
         }
         serverChannel.close().syncUninterruptibly();
+        closeMetrics();
         for (Channel ch : children) {
             ch.pipeline().fireUserEventTriggered(CommandHandler.SHUTDOWN);
         }

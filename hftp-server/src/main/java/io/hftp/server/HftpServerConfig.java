@@ -2,6 +2,7 @@ package io.hftp.server;
 
 import io.hftp.codec.Base64SliceInput;
 import io.hftp.codec.HftpServerCodec;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,6 +34,7 @@ public final class HftpServerConfig {
     private final Duration requestDeadline;
     private final int maxConnectionsPerAddress;
     private final boolean proxyProtocol;
+    private final InetSocketAddress metrics;
 
     private HftpServerConfig(Builder b) {
         this.address = b.address;
@@ -54,6 +56,7 @@ public final class HftpServerConfig {
         this.requestDeadline = b.requestDeadline;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.proxyProtocol = b.proxyProtocol;
+        this.metrics = b.metrics;
     }
 
     /** A builder with every setting at its default. */
@@ -186,7 +189,13 @@ public final class HftpServerConfig {
                 + hardCap + ", idleTimeout=" + idleTimeout + ", maxConnections=" + maxConnections
                 + ", shutdownGrace=" + shutdownGrace + ", accessLog=" + accessLog + ", pieceSize=" + pieceSize
                 + ", zeroCopy=" + zeroCopy + ", maxPipelined=" + maxPipelined + ", requestDeadline=" + requestDeadline
-                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", proxyProtocol=" + proxyProtocol + "}";
+                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", proxyProtocol=" + proxyProtocol
+                + ", metrics=" + metrics + "}";
+    }
+
+    /** Where to serve Prometheus metrics at {@code /metrics} (unresolved; port 0: any); default null: none. */
+    public InetSocketAddress metrics() {
+        return metrics;
     }
 
     /** Builds an {@link HftpServerConfig}; every setter checks its value at once. */
@@ -210,6 +219,7 @@ public final class HftpServerConfig {
         private Duration requestDeadline = Duration.ofSeconds(30);
         private int maxConnectionsPerAddress = 256;
         private boolean proxyProtocol;
+        private InetSocketAddress metrics;
 
         private Builder() {}
 
@@ -233,6 +243,7 @@ public final class HftpServerConfig {
             requestDeadline = c.requestDeadline;
             maxConnectionsPerAddress = c.maxConnectionsPerAddress;
             proxyProtocol = c.proxyProtocol;
+            metrics = c.metrics;
         }
 
         /** See {@link HftpServerConfig#address()}. */
@@ -379,6 +390,19 @@ public final class HftpServerConfig {
         public Builder proxyProtocol(boolean proxyProtocol) {
             this.proxyProtocol = proxyProtocol;
             return this;
+        }
+
+        /** See {@link HftpServerConfig#metrics()}; null serves no metrics. */
+        public Builder metrics(InetSocketAddress metrics) {
+            this.metrics = metrics == null
+                    ? null
+                    : InetSocketAddress.createUnresolved(metrics.getHostString(), metrics.getPort());
+            return this;
+        }
+
+        /** As above, from {@code HOST:PORT} ({@code [IPV6]:PORT}); null or blank for none. */
+        public Builder metrics(String hostPort) {
+            return metrics(hostPort == null || hostPort.isBlank() ? null : HftpMetrics.parseHostPort(hostPort.strip()));
         }
 
         /** The configuration; checks that the settings agree with each other. */

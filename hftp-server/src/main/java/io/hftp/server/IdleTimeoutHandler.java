@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class IdleTimeoutHandler extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private final long periodNanos;
+    private final Runnable onIdle;
 
     private ChannelHandlerContext ctx;
     private Future<?> check;
@@ -36,6 +37,12 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
     private boolean fired;
 
     IdleTimeoutHandler(long timeout, TimeUnit unit) {
+        this(timeout, unit, () -> {});
+    }
+
+    /** @param onIdle run when the event is fired (to count idle closes) */
+    IdleTimeoutHandler(long timeout, TimeUnit unit, Runnable onIdle) {
+        this.onIdle = onIdle;
         this.timeoutNanos = unit.toNanos(timeout);
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout + " " + unit);
@@ -105,6 +112,7 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
             lastProgress = now;
         } else if (now - lastProgress >= timeoutNanos) {
             fired = true;
+            onIdle.run();
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
             return;
         }

@@ -149,6 +149,14 @@ public final class Main implements Callable<Integer> {
             description = "Bytes queued for a client below which it is served again (default: ${DEFAULT-VALUE}).")
     int writeBufferLow;
 
+    @Option(
+            names = "--metrics",
+            paramLabel = "HOST:PORT",
+            defaultValue = "",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics, port 0 for any free port "
+                    + "(default: off; an empty value is off too).")
+    String metrics;
+
     @Option(names = "--no-access-log", description = "Do not log a line per request.")
     boolean noAccessLog;
 
@@ -244,6 +252,7 @@ public final class Main implements Callable<Integer> {
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .requestDeadline(Duration.ofSeconds(requestDeadline))
+                .metrics(metrics)
                 .maxPipelined(maxPipelined)
                 .shutdownGrace(Duration.ofSeconds(shutdownGrace))
                 .pieceSize(pieceSize)

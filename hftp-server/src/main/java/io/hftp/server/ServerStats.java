@@ -1,10 +1,21 @@
 package io.hftp.server;
 
+import io.hftp.codec.HftpCommand;
+import io.hftp.codec.HftpRequest;
+import io.hftp.codec.HftpStatus;
+import io.hftp.codec.SliceMode;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Live counters of an {@link HftpServer}, for monitoring and tests. Thread-safe. */
 public final class ServerStats {
+    /** The statuses, by ordinal. */
+    static final HftpStatus[] STATUSES = HftpStatus.values();
+    /** The commands, by ordinal; a request that names none has the index {@code COMMANDS.length}. */
+    static final HftpCommand[] COMMANDS = HftpCommand.values();
+    /** Command indexes: each command's ordinal, and one more for lines that name no command. */
+    static final int COMMAND_INDEXES = COMMANDS.length + 1;
+
     private final AtomicLong open = new AtomicLong();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -20,6 +31,17 @@ public final class ServerStats {
     private final LongAdder directoryScans = new LongAdder();
     private final AtomicLong listingsWaiting = new AtomicLong();
     private final AtomicLong listingsWaitingPeak = new AtomicLong();
+
+    private final LongAdder refusedAtLimit = new LongAdder();
+    private final LongAdder idleCloses = new LongAdder();
+    /** Requests answered, by command (the last index: none recognised) × status, indexed by ordinals. */
+    private final LongAdder[] requests = adders(COMMAND_INDEXES * STATUSES.length);
+
+    private final LongAdder base64SliceBytes = new LongAdder();
+    private final LongAdder rawSliceBytes = new LongAdder();
+    private final LongAdder otherReplyBytes = new LongAdder();
+    /** Told each answered request's time to last byte, when metrics are served. */
+    private volatile RequestTimer timer;
 
     ServerStats() {}
 
@@ -145,6 +167,111 @@ public final class ServerStats {
     void listingsWaiting(long n) {
         listingsWaiting.set(n);
         listingsWaitingPeak.accumulateAndGet(n, Math::max);
+    }
+
+    /** Connections refused with 199 because {@code maxConnections} were open (counted in refused too). */
+    public long refusedAtLimit() {
+        return refusedAtLimit.sum();
+    }
+
+    /** Connections closed because they made no progress for the idle timeout. */
+    public long idleCloses() {
+        return idleCloses.sum();
+    }
+
+    /**
+     * Requests answered since start with {@code status}, whose command is {@code command} ({@code
+     * null}: lines that name no command, such as {@code 200 NO SUCH COMMAND} or a framing error). A
+     * request counts once its reply's last byte is written; one cut off mid-reply does not count.
+     */
+    public long requests(HftpCommand command, HftpStatus status) {
+        return requests[index(command) * STATUSES.length + status.ordinal()].sum();
+    }
+
+    /** Requests answered since start, whatever their command and status. */
+    public long requests() {
+        long total = 0;
+        for (LongAdder a : requests) {
+            total += a.sum();
+        }
+        return total;
+    }
+
+    /** Bytes of {@code 0 OK} base64 slice replies (status line and body) written since start. */
+    public long base64SliceBytes() {
+        return base64SliceBytes.sum();
+    }
+
+    /** Bytes of {@code 0 OK} raw slice replies (status line, header and body) written since start. */
+    public long rawSliceBytes() {
+        return rawSliceBytes.sum();
+    }
+
+    /** Bytes of every other reply (status lines, sizes, listings, help) written since start. */
+    public long otherReplyBytes() {
+        return otherReplyBytes.sum();
+    }
+
+    void limitRefused() {
+        refusedAtLimit.increment();
+    }
+
+    void idleClosed() {
+        idleCloses.increment();
+    }
+
+    /** Whether answered requests should carry their start time (something measures it). */
+    boolean timed() {
+        return timer != null;
+    }
+
+    void timer(RequestTimer timer) {
+        this.timer = timer;
+    }
+
+    /**
+     * Counts a request whose reply of {@code bytes} bytes has been written, {@code start} being
+     * {@link System#nanoTime()} when it began to be answered (0 when nothing measures time).
+     *
+     * @return the nanoseconds it took when they were measured here, else -1
+     */
+    long answered(HftpRequest request, HftpStatus status, long bytes, long start) {
+        int command = index(request.command());
+        requests[command * STATUSES.length + status.ordinal()].increment();
+        LongAdder form = otherReplyBytes;
+        if (status == HftpStatus.OK && request instanceof HftpRequest.GetSlice) {
+            form = ((HftpRequest.GetSlice) request).mode() == SliceMode.RAW ? rawSliceBytes : base64SliceBytes;
+        }
+        form.add(bytes);
+        RequestTimer t = timer;
+        if (t == null || start == 0) {
+            return -1;
+        }
+        long nanos = System.nanoTime() - start;
+        t.observe(command, nanos);
+        return nanos;
+    }
+
+    /** The index of {@code command} in the request counters; {@code null} has the last. */
+    static int index(HftpCommand command) {
+        return command == null ? COMMANDS.length : command.ordinal();
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
+    /** Receives the time each request took to answer, to its last byte. */
+    interface RequestTimer {
+        /**
+         * @param command the request's command index (see {@link ServerStats#index})
+         * @param nanos from the start of its answer to its reply's last byte written
+         */
+        void observe(int command, long nanos);
     }
 
     @Override

@@ -94,6 +94,8 @@ class HftpServerTest {
                 }
                 assertThat(exchange(bound, "")).isEqualTo("199 INTERNAL SERVER ERROR\r\n");
                 assertThat(server.stats().refusedConnections()).isEqualTo(1);
+                assertThat(server.stats().refusedAtLimit()).isEqualTo(1);
+                assertThat(server.stats().refusedPerAddress()).isZero();
             } finally {
                 for (Socket s : held) {
                     s.close();

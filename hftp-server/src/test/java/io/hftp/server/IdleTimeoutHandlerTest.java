@@ -17,21 +17,25 @@ import org.junit.jupiter.api.Test;
 
 class IdleTimeoutHandlerTest {
     private final List<Object> events = new ArrayList<>();
+    private int idleCalls;
 
     private EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(new IdleTimeoutHandler(4, TimeUnit.SECONDS), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                events.add(evt);
-            }
+        ch.pipeline()
+                .addLast(
+                        new IdleTimeoutHandler(4, TimeUnit.SECONDS, () -> idleCalls++),
+                        new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                events.add(evt);
+                            }
 
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ((ByteBuf) msg).release();
-            }
-        });
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                ((ByteBuf) msg).release();
+                            }
+                        });
         return ch;
     }
 
@@ -51,8 +55,10 @@ class IdleTimeoutHandlerTest {
         advance(ch, 1000);
         advance(ch, 1000);
         assertThat(events).containsExactly(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertThat(idleCalls).as("told once, to count the close").isEqualTo(1);
         advance(ch, 20_000);
         assertThat(events).hasSize(1);
+        assertThat(idleCalls).isEqualTo(1);
         assertFalse(ch.finish());
     }
 

@@ -240,6 +240,51 @@ class MainTest {
     }
 
     @Test
+    void aMetricsPortInUseIsOneLineAndExitTwo() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(run(
+                            new Main(),
+                            "-a",
+                            "127.0.0.1",
+                            "-p",
+                            "0",
+                            "-d",
+                            dir.toString(),
+                            "--metrics",
+                            "127.0.0.1:" + taken.getLocalPort()))
+                    .isEqualTo(2);
+            assertThat(err.toString().lines())
+                    .hasSize(1)
+                    .first()
+                    .asString()
+                    .startsWith("hftp-server: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort() + ": ");
+        }
+    }
+
+    @Test
+    void aMalformedMetricsAddressIsOneLineAndExitTwo() {
+        assertThat(run(new Main(), "-d", dir.toString(), "--metrics", "9100")).isEqualTo(2);
+        assertThat(err.toString().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("hftp-server: ")
+                .contains("HOST:PORT");
+    }
+
+    @Test
+    void metricsAreOffUnlessAskedForOnTheCommandLineInTheEnvironmentOrTheFile() throws IOException {
+        assertThat(parse(Map.of()).metrics()).isNull();
+        assertThat(parse(Map.of(), "--metrics", "127.0.0.1:9100").metrics())
+                .isEqualTo(java.net.InetSocketAddress.createUnresolved("127.0.0.1", 9100));
+        assertThat(parse(Map.of("HFTP_METRICS", "localhost:9101")).metrics().getPort())
+                .isEqualTo(9101);
+        Path file = properties("metrics=[::1]:9102");
+        assertThat(parse(Map.of(), "--config", file.toString()).metrics())
+                .isEqualTo(java.net.InetSocketAddress.createUnresolved("::1", 9102));
+    }
+
+    @Test
     void servesUntilAskedToStopThenExitsZero() throws Exception {
         Main main = new Main();
         int[] status = {-1};
