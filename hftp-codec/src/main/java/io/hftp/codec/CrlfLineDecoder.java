@@ -111,7 +111,8 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
 
     /**
      * Passes on the lines already buffered, at once and in the caller's turn of the event loop,
-     * until paused again, then goes on with bytes as they arrive. Call on the event loop.
+     * until paused again, followed by a read-complete; then goes on with bytes as they arrive.
+     * Call on the event loop.
      */
     public void resumeDecoding() {
         paused = false;
@@ -120,8 +121,11 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
         }
         resuming = true;
         try {
-            // An empty read: the decoder runs over its cumulation as if bytes had arrived.
+            // An empty read: the decoder runs over its cumulation as if bytes had arrived. Its
+            // read-complete follows, as for any read: handlers after this one (a flush
+            // consolidation, say) wait for it to end what the read started.
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
         } catch (Exception e) {
             ctx.fireExceptionCaught(e);
         } finally {

@@ -146,6 +146,25 @@ class DecodingPauseTest {
         int before = reads.count;
         ch.pipeline().fireChannelReadComplete();
         assertThat(reads.count).isEqualTo(before);
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void aResumedReadEndsWithAReadComplete(int piece) {
+        Queue queue = new Queue(1);
+        int[] completes = new int[1];
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpServerCodec(), queue, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                completes[0]++;
+            }
+        });
+        Splits.feed(ch, bytes("help\r\nquit\r\n"), piece);
+        int before = completes[0];
+        assertThat(queue.take()).containsExactly("help");
+        assertThat(queue.queued).hasSize(1);
+        assertThat(completes[0]).isEqualTo(before + 1);
         queue.take();
         assertThat(queue.lines.isDecodingPaused()).isFalse();
         assertFalse(ch.finish());

@@ -185,6 +185,7 @@ class ServerPipelineFuzzTest {
         ch.pipeline()
                 .addLast(
                         new HftpServerCodec(MAX, CAP, MAX_NAME),
+                        CommandHandler.flushConsolidation(),
                         new CommandHandler(new FileStore(dir), Runnable::run, config, stats));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int offset = 0;
