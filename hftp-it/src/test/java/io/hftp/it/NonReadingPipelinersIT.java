@@ -57,26 +57,18 @@ class NonReadingPipelinersIT {
             long sent = 0;
             for (int i = 0; i < CLIENTS; i++) {
                 SocketChannel c = SocketChannel.open(address);
-                clients.add(c);
-                c.write(ByteBuffer.wrap("get_slice big 0 8388608\r\n".getBytes(StandardCharsets.US_ASCII)));
                 c.configureBlocking(false);
+                clients.add(c);
             }
-            // Each sends until the kernel takes no more (the daemon has stopped reading it), within bounds.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // Each sends short requests until the kernel takes no more, then the slice, then more:
+            // the first megabyte, answered while the socket buffers absorb the replies, lets the
+            // daemon's reads grow to their largest before it has to stop answering.
+            byte[] slice = "get_slice big 0 8388608\r\n".getBytes(StandardCharsets.US_ASCII);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             for (SocketChannel c : clients) {
-                int stalls = 0;
-                for (long mine = 0; mine < FLOOD_BYTES && stalls < 50 && System.nanoTime() < deadline; ) {
-                    ByteBuffer b = flood.duplicate();
-                    int n = c.write(b);
-                    if (n == 0) {
-                        stalls++;
-                        Thread.sleep(2);
-                    } else {
-                        stalls = 0;
-                        mine += n;
-                        sent += n;
-                    }
-                }
+                sent += send(c, flood, FLOOD_BYTES / 4, deadline);
+                sent += send(c, ByteBuffer.wrap(slice), slice.length, deadline);
+                sent += send(c, flood, FLOOD_BYTES, deadline);
             }
             // A fresh client is served meanwhile.
             try (Socket fresh = new Socket("127.0.0.1", port)) {
@@ -107,6 +99,27 @@ class NonReadingPipelinersIT {
                 daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Sends up to {@code limit} bytes of {@code what}, repeated, until the kernel takes no more. */
+    private static long send(SocketChannel c, ByteBuffer what, long limit, long deadline) throws Exception {
+        long mine = 0;
+        int stalls = 0;
+        ByteBuffer b = what.duplicate();
+        while (mine < limit && stalls < 50 && System.nanoTime() < deadline) {
+            if (!b.hasRemaining()) {
+                b = what.duplicate();
+            }
+            int n = c.write(b);
+            if (n == 0) {
+                stalls++;
+                Thread.sleep(2);
+            } else {
+                stalls = 0;
+                mine += n;
+            }
+        }
+        return mine;
     }
 
     private Process startDaemon() throws IOException {
