@@ -1,6 +1,7 @@
 package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
@@ -25,6 +26,11 @@ import java.util.List;
  *       with a {@link TooLongFrameException}, as soon as that many bytes have arrived.
  * </ul>
  *
+ * <p>A consumer that queues what it receives can bound its queue with {@link #pauseDecoding()}: the
+ * decoder passes on one line at a time, so a pause asked for while handling a line takes effect
+ * before the next, and the lines already received stay here as bytes (at most what one read
+ * brought) until {@link #resumeDecoding()} decodes them, without waiting for new bytes.
+ *
  * <p>The terminator checks apply to every byte, also inside a long line. Scanning is linear: bytes
  * already examined are not examined again when more arrive. After an error the stream cannot be
  * trusted, so the decoder discards everything that follows.
@@ -43,6 +49,12 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
     private long passedOn = -1;
 
     private boolean failed;
+
+    private ChannelHandlerContext ctx;
+    /** Set by the consumer: received lines stay buffered until it resumes. */
+    private boolean paused;
+    /** {@link #resumeDecoding()} is decoding: a nested call must not re-enter. */
+    private boolean resuming;
 
     /** A decoder that fails on any line longer than {@code maxLineLength} bytes. */
     public CrlfLineDecoder(int maxLineLength) {
@@ -83,48 +95,106 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
         return actualReadableBytes();
     }
 
+    /**
+     * Stops passing on lines, from the next one on: received bytes stay buffered here. Meant for
+     * the consumer whose queue is full; it should also stop reading (auto-read off), or bytes that
+     * arrive meanwhile accumulate. Call on the event loop.
+     */
+    public void pauseDecoding() {
+        paused = true;
+    }
+
+    /** Whether {@link #pauseDecoding()} holds lines back. */
+    public boolean isDecodingPaused() {
+        return paused;
+    }
+
+    /**
+     * Passes on the lines already buffered, at once and in the caller's turn of the event loop,
+     * until paused again, followed by a read-complete; then goes on with bytes as they arrive.
+     * Call on the event loop.
+     */
+    public void resumeDecoding() {
+        paused = false;
+        if (resuming || ctx == null || ctx.isRemoved() || actualReadableBytes() == 0) {
+            return;
+        }
+        resuming = true;
+        try {
+            // An empty read: the decoder runs over its cumulation as if bytes had arrived. Its
+            // read-complete follows, as for any read: handlers after this one (a flush
+            // consolidation, say) wait for it to end what the read started.
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        } finally {
+            resuming = false;
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (paused) {
+            // Not the decoder's usual "nothing decoded, read more" with auto-read off: the
+            // consumer asked for no more lines, and more bytes would only pile up here.
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
         }
-        for (; ; ) {
-            final int start = in.readerIndex();
-            final int end = in.writerIndex();
-            final int from = start + scanned;
-            final int eol = from < end ? in.forEachByte(from, end - from, ByteProcessor.FIND_CRLF) : -1;
-            if (eol < 0) {
-                scanned = end - start;
-                pendingBytes(in, out);
-                return;
-            }
-            // A line already past the cap is refused as such whatever ends it, as it is when its
-            // bytes arrive before its end: the answer must not depend on how reads split the stream.
-            checkCap(in, eol - start);
-            if (in.getByte(eol) == LF) {
-                fail(in, new BadEolException("LF without CR at line offset " + lineOffset(eol - start)));
-            }
-            if (eol + 1 == end) {
-                // A CR that ends what has arrived: the next byte decides. Keep it unscanned.
-                scanned = eol - start;
-                pendingBytes(in, out);
-                return;
-            }
-            if (in.getByte(eol + 1) != LF) {
-                fail(in, new BadEolException("CR not followed by LF at line offset " + lineOffset(eol - start)));
-            }
-            final int length = eol - start;
-            if (passedOn < 0 && length <= maxLineLength) {
-                out.add(in.readRetainedSlice(length));
-            } else {
-                checkCap(in, length);
-                out.add(new CrlfLinePart(in.readRetainedSlice(length), true));
-                passedOn = -1;
-            }
-            in.skipBytes(2);
-            scanned = 0;
+        if (paused) {
+            return;
         }
+        final int start = in.readerIndex();
+        final int end = in.writerIndex();
+        final int from = start + scanned;
+        final int eol = from < end ? in.forEachByte(from, end - from, ByteProcessor.FIND_CRLF) : -1;
+        if (eol < 0) {
+            scanned = end - start;
+            pendingBytes(in, out);
+            return;
+        }
+        // A line already past the cap is refused as such whatever ends it, as it is when its
+        // bytes arrive before its end: the answer must not depend on how reads split the stream.
+        checkCap(in, eol - start);
+        if (in.getByte(eol) == LF) {
+            fail(in, new BadEolException("LF without CR at line offset " + lineOffset(eol - start)));
+        }
+        if (eol + 1 == end) {
+            // A CR that ends what has arrived: the next byte decides. Keep it unscanned.
+            scanned = eol - start;
+            pendingBytes(in, out);
+            return;
+        }
+        if (in.getByte(eol + 1) != LF) {
+            fail(in, new BadEolException("CR not followed by LF at line offset " + lineOffset(eol - start)));
+        }
+        final int length = eol - start;
+        if (passedOn < 0 && length <= maxLineLength) {
+            out.add(in.readRetainedSlice(length));
+        } else {
+            checkCap(in, length);
+            out.add(new CrlfLinePart(in.readRetainedSlice(length), true));
+            passedOn = -1;
+        }
+        in.skipBytes(2);
+        scanned = 0;
+        // One line per call: it reaches the consumer before the next is decoded, so that a pause
+        // the consumer asks for stops the very next line. (The caller loops while bytes remain.)
     }
 
     /** Handles the scanned but unterminated bytes of the current line. */

@@ -19,7 +19,22 @@ public sealed interface HftpResponse
      * The reply to {@code help} (2026 edition): {@code 0 OK}, the five command words in {@link
      * HftpCommand} order, one per line, then an empty line.
      */
-    record Help() implements HftpResponse {}
+    record Help() implements HftpResponse {
+        private static final int LENGTH = helpLength();
+
+        /** The bytes of this reply on the wire. */
+        public int replyLength() {
+            return LENGTH;
+        }
+
+        private static int helpLength() {
+            int length = HftpStatus.OK.lineLength() + 2;
+            for (HftpCommand command : HftpCommand.values()) {
+                length += command.word().length() + 2;
+            }
+            return length;
+        }
+    }
 
     /**
      * The reply to {@code get_file_listing}: {@code 0 OK}, one line per name, then an empty line.
@@ -42,6 +57,11 @@ public sealed interface HftpResponse
             if (size < 0) {
                 throw new IllegalArgumentException("negative size: " + size);
             }
+        }
+
+        /** The bytes of this reply on the wire. */
+        public int replyLength() {
+            return HftpStatus.OK.lineLength() + Long.toString(size).length() + 2;
         }
     }
 

@@ -15,6 +15,10 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * io.netty.channel.FileRegion} (passed through in order with the other writes, for the transport to
  * send zero-copy) or a {@link RawSliceInput}.
  *
+ * <p>The handler after it can bound what it queues: {@link #lineDecoder} gives the installed line
+ * decoder, whose {@link CrlfLineDecoder#pauseDecoding()} leaves received lines as bytes, one
+ * request at a time, until {@link CrlfLineDecoder#resumeDecoding()}.
+ *
  * <p>Stateless: one instance may be shared by every channel.
  */
 @ChannelHandler.Sharable
@@ -54,6 +58,15 @@ public final class HftpServerCodec extends ChannelHandlerAdapter {
         this.maxLineLength = maxLineLength;
         this.hardCap = hardCap;
         this.maxFileNameLength = maxFileNameLength;
+    }
+
+    /**
+     * The line decoder this codec installed in {@code pipeline}, for the handler that consumes the
+     * requests to pause and resume decoding; null when there is none.
+     */
+    public static CrlfLineDecoder lineDecoder(ChannelPipeline pipeline) {
+        ChannelHandler handler = pipeline.get(LINE_DECODER);
+        return handler instanceof CrlfLineDecoder ? (CrlfLineDecoder) handler : null;
     }
 
     @Override

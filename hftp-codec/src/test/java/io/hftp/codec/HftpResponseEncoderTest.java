@@ -68,7 +68,9 @@ class HftpResponseEncoderTest {
     @ParameterizedTest
     @ValueSource(longs = {0, 1, 9, 10, 99, 100, 123459, 999_999_999_999L, 1_000_000_000_000_000_000L, Long.MAX_VALUE})
     void metadata(long size) {
-        assertThat(encode(new HftpResponse.Metadata(size))).isEqualTo("0 OK\r\n" + size + "\r\n");
+        String encoded = encode(new HftpResponse.Metadata(size));
+        assertThat(encoded).isEqualTo("0 OK\r\n" + size + "\r\n");
+        assertThat(new HftpResponse.Metadata(size).replyLength()).isEqualTo(encoded.length());
     }
 
     @Test
@@ -120,6 +122,7 @@ class HftpResponseEncoderTest {
         // A shared buffer: any number of writes gives the same bytes.
         assertThat(encode(HftpResponse.HELP, HftpResponse.HELP)).isEqualTo(help + help);
         assertThat(encode(HftpResponse.HELP)).isEqualTo(help);
+        assertThat(HftpResponse.HELP.replyLength()).isEqualTo(help.length());
     }
 
     @Test

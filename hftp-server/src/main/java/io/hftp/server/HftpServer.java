@@ -278,6 +278,7 @@ public final class HftpServer implements AutoCloseable {
             ch.pipeline().addLast("idle", new IdleTimeoutHandler(idle, TimeUnit.MILLISECONDS, stats::idleClosed));
         }
         ch.pipeline().addLast("codec", codec);
+        ch.pipeline().addLast("flush", CommandHandler.flushConsolidation());
         ch.pipeline().addLast("commands", new CommandHandler(store, blocking, files, config, stats, listings));
     }
 

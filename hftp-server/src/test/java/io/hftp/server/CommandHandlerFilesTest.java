@@ -47,6 +47,7 @@ class CommandHandlerFilesTest {
     private EmbeddedChannel channel(Path served, FileTasks files) throws IOException {
         return new EmbeddedChannel(
                 new HftpServerCodec(config.maxLineLength(), config.hardCap()),
+                CommandHandler.flushConsolidation(),
                 new CommandHandler(new FileStore(served), Runnable::run, files, config, new ServerStats()));
     }
 

@@ -42,7 +42,14 @@ class CommandHandlerListingTest {
         FileStore store = new FileStore(dir);
         return new EmbeddedChannel(
                 new HftpServerCodec(config.maxLineLength(), config.hardCap()),
-                new CommandHandler(store, tasks::add, config, stats, listings));
+                CommandHandler.flushConsolidation(),
+                new CommandHandler(
+                        store,
+                        tasks::add,
+                        FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS),
+                        config,
+                        stats,
+                        listings));
     }
 
     private static String out(EmbeddedChannel ch) {

@@ -148,6 +148,7 @@ class DirectMemoryTest {
         for (int i = 0; i < 2; i++) {
             EmbeddedChannel ch = new EmbeddedChannel(
                     new HftpServerCodec(config.maxLineLength(), config.hardCap()),
+                    CommandHandler.flushConsolidation(),
                     new CommandHandler(new FileStore(dir), Runnable::run, config, stats));
             channels.add(ch);
         }

@@ -193,6 +193,7 @@ class ServerPipelineFuzzTest {
         ch.pipeline()
                 .addLast(
                         new HftpServerCodec(MAX, CAP, MAX_NAME),
+                        CommandHandler.flushConsolidation(),
                         new CommandHandler(store, Runnable::run, config, stats));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int offset = 0;
