@@ -1,7 +1,6 @@
 package io.hftp.client.cli;
 
 import io.hftp.client.BlockingHftpClient;
-import io.hftp.client.DownloadMode;
 import io.hftp.client.DownloadResult;
 import io.hftp.client.HftpDownloader;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -172,11 +170,8 @@ public final class Main implements Callable<Integer> {
         @Mixin
         ServerOptions server;
 
-        @Parameters(
-                paramLabel = "NAME",
-                converter = FileNameConverter.class,
-                description = "The file name on the server.")
-        String name;
+        @Mixin
+        RemoteFile file;
 
         @Spec
         CommandSpec spec;
@@ -185,7 +180,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws IOException {
             long size;
             try (BlockingHftpClient client = server.connect()) {
-                size = client.size(name);
+                size = client.size(file.name);
             }
             spec.commandLine().getOut().println(size);
             spec.commandLine().getOut().flush();
@@ -206,11 +201,8 @@ public final class Main implements Callable<Integer> {
         @Mixin
         ServerOptions server;
 
-        @Parameters(
-                paramLabel = "NAME",
-                converter = FileNameConverter.class,
-                description = "The file name on the server.")
-        String name;
+        @Mixin
+        RemoteFile file;
 
         @Option(
                 names = {"-o", "--output"},
@@ -219,20 +211,8 @@ public final class Main implements Callable<Integer> {
                         + " a directory means NAME inside it).")
         Path output;
 
-        @Option(
-                names = {"-c", "--connections"},
-                defaultValue = "" + HftpDownloader.DEFAULT_CONNECTIONS,
-                paramLabel = "N",
-                description = "Connections to download over in parallel (default: ${DEFAULT-VALUE}).")
-        int connections;
-
-        @Option(
-                names = {"-s", "--slice-size"},
-                defaultValue = "4M",
-                paramLabel = "BYTES",
-                converter = ByteSizeConverter.class,
-                description = "Bytes per request; K, M and G suffixes allowed (default: ${DEFAULT-VALUE}).")
-        long sliceSize;
+        @Mixin
+        DownloadOptions download;
 
         @Option(
                 names = "--retries",
@@ -247,15 +227,6 @@ public final class Main implements Callable<Integer> {
         boolean resume;
 
         @Option(
-                names = "--mode",
-                defaultValue = "auto",
-                paramLabel = "auto|raw|base64",
-                converter = ModeConverter.class,
-                description = "How slices travel: raw when the server answers help (auto), raw, or base64"
-                        + " (default: ${DEFAULT-VALUE}).")
-        DownloadMode mode;
-
-        @Option(
                 names = {"-q", "--quiet"},
                 description = "Print no progress.")
         boolean quiet;
@@ -265,24 +236,22 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            if (connections < 1) {
+            if (download.connections() < 1) {
                 throw usage(spec, "--connections must be at least 1");
             }
             if (retries != null && retries < 0) {
                 throw usage(spec, "--retries must not be negative");
             }
+            String name = file.name;
             Path target = output == null ? Path.of(name) : output;
             if (Files.isDirectory(target)) {
                 target = target.resolve(name);
             }
             PrintWriter err = spec.commandLine().getErr();
             ProgressPrinter printer = quiet ? null : new ProgressPrinter(err, Terminal.isTerminal());
-            HftpDownloader.Builder builder = HftpDownloader.builder(server.host, server.port)
+            HftpDownloader.Builder builder = download.applyTo(HftpDownloader.builder(server.host(), server.port()))
                     .options(server.clientOptions())
-                    .connections(connections)
-                    .sliceSize(sliceSize)
                     .resume(resume)
-                    .mode(mode)
                     .listener(printer);
             if (retries != null) {
                 builder.retries(retries);
