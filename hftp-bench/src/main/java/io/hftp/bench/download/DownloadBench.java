@@ -16,13 +16,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Times whole-file downloads with {@link HftpDownloader} in one warm JVM, and in the same run, for
@@ -34,15 +31,9 @@ import picocli.CommandLine.Spec;
         name = "download",
         sortOptions = false,
         description = "Times warm downloads with HftpDownloader against one-connection get_slice.")
-public final class DownloadBench implements Callable<Integer> {
-    @Mixin
-    Cli.HelpOption help;
-
+public final class DownloadBench extends Cli.Tool {
     private static final double MIB = 1024.0 * 1024.0;
     private static final double GIB = 1024.0 * MIB;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ServerOptions server;

@@ -133,18 +133,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code hftp ls}. */
-    @Command(
-            name = "ls",
-            mixinStandardHelpOptions = true,
-            versionProvider = VersionProvider.class,
-            description = "Lists the files the server serves, one name per line.")
-    static final class Ls implements Callable<Integer> {
-        @Mixin
-        ServerOptions server;
-
-        @Spec
-        CommandSpec spec;
-
+    @Command(name = "ls", description = "Lists the files the server serves, one name per line.")
+    static final class Ls extends ServerCommand {
         @Override
         public Integer call() throws IOException {
             List<String> names;
@@ -161,20 +151,10 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code hftp stat NAME}. */
-    @Command(
-            name = "stat",
-            mixinStandardHelpOptions = true,
-            versionProvider = VersionProvider.class,
-            description = "Prints the size of a file in bytes.")
-    static final class Stat implements Callable<Integer> {
-        @Mixin
-        ServerOptions server;
-
+    @Command(name = "stat", description = "Prints the size of a file in bytes.")
+    static final class Stat extends ServerCommand {
         @Mixin
         RemoteFile file;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
@@ -191,16 +171,11 @@ public final class Main implements Callable<Integer> {
     /** {@code hftp get NAME}. */
     @Command(
             name = "get",
-            mixinStandardHelpOptions = true,
-            versionProvider = VersionProvider.class,
             description = {
                 "Downloads a file over parallel connections.",
                 "Bytes go to OUTPUT.part first; OUTPUT appears only once complete and checked."
             })
-    static final class Get implements Callable<Integer> {
-        @Mixin
-        ServerOptions server;
-
+    static final class Get extends ServerCommand {
         @Mixin
         RemoteFile file;
 
@@ -230,9 +205,6 @@ public final class Main implements Callable<Integer> {
                 names = {"-q", "--quiet"},
                 description = "Print no progress.")
         boolean quiet;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
