@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * The entry point of {@code hftp-bench.jar}: the first argument picks the tool, the rest are its
@@ -37,15 +34,9 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class
         },
         synopsisSubcommandLabel = "(jmh | load | sender | download | help)")
-public final class BenchMain implements Callable<Integer> {
-    @Mixin
-    Cli.HelpOption help;
-
+public final class BenchMain extends Cli.Tool {
     /** The name of the whole, as the help shows it. */
     static final String NAME = "hftp-bench";
-
-    @Spec
-    CommandSpec spec;
 
     /** Runs the tool named by {@code args[0]} and exits with its status. */
     public static void main(String[] args) {

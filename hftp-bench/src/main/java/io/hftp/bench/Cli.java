@@ -3,10 +3,13 @@ package io.hftp.bench;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -29,6 +32,18 @@ public final class Cli {
                 usageHelp = true,
                 description = "Show this help message and exit.")
         boolean help;
+    }
+
+    /**
+     * What every tool and mode of the jar has: {@link HelpOption} and its spec, for output and usage
+     * errors. Picocli reads these fields for each subclass.
+     */
+    public abstract static class Tool implements Callable<Integer> {
+        @Mixin
+        HelpOption help;
+
+        @Spec
+        protected CommandSpec spec;
     }
 
     /**

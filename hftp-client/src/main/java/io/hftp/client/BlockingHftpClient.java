@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -124,11 +125,20 @@ public final class BlockingHftpClient implements AutoCloseable {
      * anything else). The client's own timeouts bound the wait; an interrupt aborts it.
      */
     static <T> T await(CompletableFuture<T> future) throws IOException {
+        return await(future, "interrupted while waiting for the server");
+    }
+
+    /**
+     * Waits for {@code future} and rethrows its failure as the {@link IOException} it is (or wraps
+     * anything else); an interrupt aborts the wait with an {@link InterruptedIOException} saying
+     * {@code interruptedMessage}.
+     */
+    static <T> T await(Future<T> future, String interruptedMessage) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting for the server");
+            InterruptedIOException interrupted = new InterruptedIOException(interruptedMessage);
             interrupted.initCause(e);
             throw interrupted;
         } catch (ExecutionException e) {

@@ -2,12 +2,10 @@ package io.hftp.client;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -136,21 +134,7 @@ final class DownloadConnections {
     /** Runs {@code task} on the event loop and waits for it; from the downloading thread only. */
     <T> T onLoop(Callable<T> task) throws IOException {
         try {
-            return loop.submit(task).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("download interrupted");
-            interrupted.initCause(e);
-            throw interrupted;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException) {
-                throw (IOException) cause;
-            }
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new IOException(cause);
+            return BlockingHftpClient.await(loop.submit(task), "download interrupted");
         } catch (RejectedExecutionException e) {
             throw new IOException("the download's event loop has shut down", e);
         }

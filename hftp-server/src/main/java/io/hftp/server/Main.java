@@ -157,14 +157,27 @@ public final class Main implements Callable<Integer> {
                     + "(default: off; an empty value is off too).")
     String metrics;
 
-    @Option(names = "--no-access-log", description = "Do not log a line per request.")
+    // The flags are negatable, so that one set true in the file or the environment can be turned off
+    // on the command line (--access-log); fallbackValue keeps each name meaning what it says even
+    // when the default, from the file or the environment, is true.
+    @Option(
+            names = "--no-access-log",
+            negatable = true,
+            fallbackValue = "true",
+            description = "Do not log a line per request (--access-log: log them).")
     boolean noAccessLog;
 
-    @Option(names = "--no-zero-copy", description = "Send raw slice bodies through buffers instead of sendfile/splice.")
+    @Option(
+            names = "--no-zero-copy",
+            negatable = true,
+            fallbackValue = "true",
+            description = "Send raw slice bodies through buffers instead of sendfile/splice (--zero-copy: do not).")
     boolean noZeroCopy;
 
     @Option(
             names = "--proxy-protocol",
+            negatable = true,
+            fallbackValue = "true",
             description = "Expect HAProxy's PROXY protocol header (v1 or v2) on every connection and name the client"
                     + " by its address; only behind a balancer that every client goes through.")
     boolean proxyProtocol;

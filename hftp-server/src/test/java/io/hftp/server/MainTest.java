@@ -124,7 +124,14 @@ class MainTest {
     @Test
     void helpAndVersionExitZero() {
         assertThat(run(new Main(), "--help")).isZero();
-        assertThat(out.toString()).contains("--datadir", "--transport", "--idle-timeout", "--no-access-log");
+        assertThat(out.toString())
+                .contains(
+                        "--datadir",
+                        "--transport",
+                        "--idle-timeout",
+                        "--[no-]access-log",
+                        "--[no-]zero-copy",
+                        "--[no-]proxy-protocol");
         assertThat(run(new Main(), "--version")).isZero();
         assertThat(out.toString()).contains("hftp-server " + HftpServer.VERSION);
     }
@@ -348,6 +355,43 @@ class MainTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("files"));
         assertThat(c.accessLog()).isFalse();
         assertThat(c.address()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void theCommandLineTurnsOffAFlagTheFileOrTheEnvironmentTurnsOn() throws IOException {
+        Path file = properties("no-access-log=true", "no-zero-copy=true", "proxy-protocol=true");
+        HftpServerConfig fromFile = parse(Map.of(), "--config", file.toString());
+        assertThat(fromFile.accessLog()).isFalse();
+        assertThat(fromFile.zeroCopy()).isFalse();
+        assertThat(fromFile.proxyProtocol()).isTrue();
+        HftpServerConfig c =
+                parse(Map.of(), "--config", file.toString(), "--access-log", "--zero-copy", "--no-proxy-protocol");
+        assertThat(c.accessLog()).isTrue();
+        assertThat(c.zeroCopy()).isTrue();
+        assertThat(c.proxyProtocol()).isFalse();
+        Map<String, String> env =
+                Map.of("HFTP_NO_ACCESS_LOG", "true", "HFTP_NO_ZERO_COPY", "true", "HFTP_PROXY_PROTOCOL", "true");
+        HftpServerConfig e = parse(env, "--access-log", "--zero-copy", "--no-proxy-protocol");
+        assertThat(e.accessLog()).isTrue();
+        assertThat(e.zeroCopy()).isTrue();
+        assertThat(e.proxyProtocol()).isFalse();
+    }
+
+    @Test
+    void eachNameOfAFlagMeansWhatItSaysWhateverTheDefault() throws IOException {
+        // A default of true must not flip the meaning of the name that repeats it.
+        Map<String, String> on = Map.of("HFTP_NO_ACCESS_LOG", "true", "HFTP_PROXY_PROTOCOL", "true");
+        HftpServerConfig c = parse(on, "--no-access-log", "--proxy-protocol");
+        assertThat(c.accessLog()).isFalse();
+        assertThat(c.proxyProtocol()).isTrue();
+        HftpServerConfig off = parse(Map.of(), "--access-log", "--zero-copy", "--no-proxy-protocol");
+        assertThat(off.accessLog()).isTrue();
+        assertThat(off.zeroCopy()).isTrue();
+        assertThat(off.proxyProtocol()).isFalse();
+        Path file = properties("no-access-log=false");
+        assertThat(parse(Map.of(), "--config", file.toString(), "--no-access-log")
+                        .accessLog())
+                .isFalse();
     }
 
     @Test

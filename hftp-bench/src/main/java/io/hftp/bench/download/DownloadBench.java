@@ -5,6 +5,8 @@ import io.hftp.bench.load.ProcStat;
 import io.hftp.client.BlockingHftpClient;
 import io.hftp.client.DownloadMode;
 import io.hftp.client.HftpDownloader;
+import io.hftp.client.cli.DownloadOptions;
+import io.hftp.client.cli.ServerOptions;
 import io.hftp.codec.SliceMode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,13 +16,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Times whole-file downloads with {@link HftpDownloader} in one warm JVM, and in the same run, for
@@ -32,21 +31,12 @@ import picocli.CommandLine.Spec;
         name = "download",
         sortOptions = false,
         description = "Times warm downloads with HftpDownloader against one-connection get_slice.")
-public final class DownloadBench implements Callable<Integer> {
-    @Mixin
-    Cli.HelpOption help;
-
+public final class DownloadBench extends Cli.Tool {
     private static final double MIB = 1024.0 * 1024.0;
     private static final double GIB = 1024.0 * MIB;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--host", paramLabel = "HOST", description = "Server address (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
-    @Option(names = "--port", paramLabel = "PORT", description = "Server port (default: ${DEFAULT-VALUE}).")
-    int port = 19500;
+    @Mixin
+    ServerOptions server;
 
     @Option(
             names = {"-f", "--file"},
@@ -55,17 +45,8 @@ public final class DownloadBench implements Callable<Integer> {
             description = "The file to download.")
     String file;
 
-    @Option(
-            names = {"-c", "--connections"},
-            paramLabel = "N",
-            description = "Connections of each download (default: ${DEFAULT-VALUE}).")
-    int connections = HftpDownloader.DEFAULT_CONNECTIONS;
-
-    @Option(
-            names = "--slice-size",
-            paramLabel = "BYTES",
-            description = "Bytes per slice request (default: ${DEFAULT-VALUE}).")
-    long sliceSize = HftpDownloader.DEFAULT_SLICE_SIZE;
+    @Mixin
+    DownloadOptions download;
 
     @Option(
             names = "--warmup-runs",
@@ -90,13 +71,6 @@ public final class DownloadBench implements Callable<Integer> {
 
     @Option(names = "--no-single", description = "Skip the one-connection get_slice runs.")
     boolean noSingle;
-
-    @Option(
-            names = "--mode",
-            paramLabel = "MODE",
-            description =
-                    "Slice form of both kinds of run: auto (ask help), raw or base64 (default: ${DEFAULT-VALUE}).")
-    String mode = "auto";
 
     @Option(names = "--format", paramLabel = "F", description = "text or md (default: ${DEFAULT-VALUE}).")
     String format = "text";
@@ -127,22 +101,17 @@ public final class DownloadBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Cli.inRange(spec, "--port", port, 1, 65535);
-        Cli.inRange(spec, "--connections", connections, 1, 1_000_000);
-        Cli.inRange(spec, "--slice-size", sliceSize, 1, Long.MAX_VALUE);
+        Cli.inRange(spec, "--port", server.port(), 1, 65535);
+        int connections = (int) Cli.inRange(spec, "--connections", download.connections(), 1, 1_000_000);
         Cli.inRange(spec, "--warmup-runs", warmupRuns, 0, 1_000_000);
         Cli.inRange(spec, "--runs", runs, 1, 1_000_000);
         if (spec.commandLine().getParseResult().hasMatchedOption("--server-pid")) {
             Cli.inRange(spec, "--server-pid", serverPid, 1, Integer.MAX_VALUE);
         }
         Cli.oneOf(spec, "--format", format, "text", "md");
-        Cli.oneOf(spec, "--mode", mode, "auto", "raw", "base64");
-        DownloadMode downloadMode = DownloadMode.valueOf(mode.toUpperCase(Locale.ROOT));
         Path target = outputDir.resolve(file + ".download-bench");
-        HftpDownloader downloader = HftpDownloader.builder(host, port)
-                .connections(connections)
-                .sliceSize(sliceSize)
-                .mode(downloadMode)
+        HftpDownloader downloader = download.applyTo(HftpDownloader.builder(server.host(), server.port()))
+                .options(server.clientOptions())
                 .build();
         List<Run> downloads = new ArrayList<>();
         List<Run> singles = new ArrayList<>();
@@ -201,9 +170,9 @@ public final class DownloadBench implements Callable<Integer> {
      * raw with {@code --mode raw}, else base64 (decoded).
      */
     private long singleSlice() throws IOException {
-        try (BlockingHftpClient client = BlockingHftpClient.connect(host, port)) {
+        try (BlockingHftpClient client = server.connect()) {
             long size = client.size(file);
-            SliceMode form = mode.equals("raw") ? SliceMode.RAW : SliceMode.BASE64;
+            SliceMode form = download.mode() == DownloadMode.RAW ? SliceMode.RAW : SliceMode.BASE64;
             long got = client.slice(file, 0, size, form, data -> data.position(data.limit()));
             if (got != size) {
                 throw new IOException("get_slice gave " + got + " of " + size + " bytes");

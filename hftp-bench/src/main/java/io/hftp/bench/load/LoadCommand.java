@@ -2,13 +2,10 @@ package io.hftp.bench.load;
 
 import io.hftp.bench.Cli;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code load} tool: one subcommand per {@link LoadOptions.Mode} ({@code rate}, {@code bulk},
@@ -21,14 +18,8 @@ import picocli.CommandLine.Spec;
         name = "load",
         description = "Load generator: pipelined closed-loop requests over many connections.",
         synopsisSubcommandLabel = "(rate | bulk | conns | csv-header)")
-public final class LoadCommand implements Callable<Integer> {
-    @Mixin
-    Cli.HelpOption help;
-
+public final class LoadCommand extends Cli.Tool {
     static final String MISSING_MODE = "missing mode (rate, bulk or conns)";
-
-    @Spec
-    CommandSpec spec;
 
     /** The command line of the tool, with its modes, writing to {@code out} and {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
@@ -61,17 +52,11 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** One mode: measures and prints the result. */
     @Command(sortOptions = false)
-    static final class Run implements Callable<Integer> {
-        @Mixin
-        Cli.HelpOption help;
-
+    static final class Run extends Cli.Tool {
         final LoadOptions.Mode mode;
 
         @Mixin
         LoadOptions options;
-
-        @Spec
-        CommandSpec spec;
 
         Run(LoadOptions.Mode mode) {
             this.mode = mode;
@@ -109,13 +94,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** Prints the CSV columns of {@code --format csv}, for a file that collects rows of many runs. */
     @Command(name = "csv-header", description = "Prints the CSV columns.")
-    static final class CsvHeader implements Callable<Integer> {
-        @Mixin
-        Cli.HelpOption help;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class CsvHeader extends Cli.Tool {
         @Override
         public Integer call() {
             spec.commandLine().getOut().println(LoadResult.CSV_HEADER);

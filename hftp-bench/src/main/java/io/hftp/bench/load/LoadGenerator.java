@@ -163,14 +163,14 @@ public final class LoadGenerator {
             if (!inFlight.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            ChannelFuture f = b.connect(options.host, options.port);
+            ChannelFuture f = b.connect(options.server.host(), options.server.port());
             attempts.add(f);
             f.addListener((Future<? super Void> r) -> {
                 if (r.isSuccess()) {
                     connected.add(f.channel());
                 } else if (!r.isCancelled() && failures.getAndIncrement() == 0) {
-                    System.err.println(
-                            "load: connect to " + options.host + ":" + options.port + " failed: " + r.cause());
+                    System.err.println("load: connect to " + options.server.host() + ":" + options.server.port()
+                            + " failed: " + r.cause());
                 }
                 inFlight.release();
             });

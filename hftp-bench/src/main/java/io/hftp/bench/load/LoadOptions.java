@@ -1,10 +1,12 @@
 package io.hftp.bench.load;
 
 import io.hftp.bench.Cli;
+import io.hftp.client.cli.ServerAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Locale;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -74,14 +76,8 @@ public final class LoadOptions {
 
     Mode mode;
 
-    @Option(names = "--host", paramLabel = "HOST", description = "Server address (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
-    @Option(
-            names = {"-p", "--port"},
-            paramLabel = "PORT",
-            description = "Server port (default: ${DEFAULT-VALUE}).")
-    int port = 19500;
+    @Mixin
+    ServerAddress server;
 
     @Option(
             names = {"-c", "--connections"},
@@ -180,7 +176,7 @@ public final class LoadOptions {
     /** Checks the parsed values and derives the rest; a usage error if one is wrong. */
     void validate(Mode mode, CommandSpec spec) {
         this.mode = mode;
-        Cli.inRange(spec, "--port", port, 1, 65535);
+        Cli.inRange(spec, "--port", server.port(), 1, 65535);
         Cli.inRange(spec, "--connections", connections, 1, 1_000_000);
         Cli.inRange(spec, "--depth", depth, 1, 1 << 16);
         Cli.seconds(spec, "--warmup", warmupSeconds, 0);

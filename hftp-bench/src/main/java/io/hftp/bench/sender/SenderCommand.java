@@ -6,12 +6,8 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code sender} tool: runs a {@link MinimalSender} on the given address and directory until
@@ -21,13 +17,7 @@ import picocli.CommandLine.Spec;
         name = "sender",
         sortOptions = false,
         description = "The minimal blocking slice server, the JDK's ceiling for big slices; serves until killed.")
-public final class SenderCommand implements Callable<Integer> {
-    @Mixin
-    Cli.HelpOption help;
-
-    @Spec
-    CommandSpec spec;
-
+public final class SenderCommand extends Cli.Tool {
     @Option(
             names = {"-a", "--address"},
             paramLabel = "ADDRESS",

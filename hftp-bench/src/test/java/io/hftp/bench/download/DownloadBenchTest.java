@@ -150,6 +150,51 @@ class DownloadBenchTest {
     }
 
     @Test
+    void takesTheServerAndDownloadOptionsOfTheClientCommand() {
+        String port = Integer.toString(sender.address().getPort());
+        String[] a = {
+            "-H",
+            "127.0.0.1",
+            "-p",
+            port,
+            "-f",
+            "f",
+            "-c",
+            "2",
+            "-s",
+            "1M",
+            "--mode",
+            "raw",
+            "--timeout",
+            "20",
+            "--warmup-runs",
+            "0",
+            "--runs",
+            "1",
+            "-o",
+            output.toString(),
+            "--no-single"
+        };
+        StringWriter out = new StringWriter();
+        int code = DownloadBench.run(a, new PrintWriter(out), new PrintWriter(new StringWriter()));
+
+        assertThat(code).isZero();
+        // 3 MiB and 7 bytes in slices of 1 MiB (-s 1M): 4 raw slices.
+        assertThat(sender.rawSlicesServed()).isEqualTo(4);
+        assertThat(out.toString()).contains("median of 1, download over 2 connections, to disk: ");
+    }
+
+    @Test
+    void aTimeoutOutOfRangeIsBadUsage() {
+        StringWriter err = new StringWriter();
+        int code = DownloadBench.run(
+                args("--connect-timeout", "0"), new PrintWriter(new StringWriter()), new PrintWriter(err));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("download: --connect-timeout out of range: 0");
+    }
+
+    @Test
     void aMissingFileFailsWithItsStatus() {
         StringWriter err = new StringWriter();
         String[] a = args();

@@ -20,7 +20,7 @@ class LoadOptionsTest {
         assertThat(o.line().text()).isEqualTo("get_metadata small");
         assertThat(o.line().kind()).isEqualTo(RequestLine.Kind.METADATA);
         assertThat(o.reader()).isEqualTo(LoadOptions.Reader.RAW);
-        assertThat(o.port).isEqualTo(19500);
+        assertThat(o.server.port()).isEqualTo(19500);
         assertThat(o.format).isEqualTo(LoadOptions.Format.TEXT);
     }
 
@@ -66,8 +66,8 @@ class LoadOptionsTest {
                 "--label",
                 "x");
         assertThat(o.mode()).isEqualTo(LoadOptions.Mode.BULK);
-        assertThat(o.host).isEqualTo("::1");
-        assertThat(o.port).isEqualTo(4000);
+        assertThat(o.server.host()).isEqualTo("::1");
+        assertThat(o.server.port()).isEqualTo(4000);
         assertThat(o.connections()).isEqualTo(4);
         assertThat(o.depth()).isEqualTo(2);
         assertThat(o.line().kind()).isEqualTo(RequestLine.Kind.SLICE);

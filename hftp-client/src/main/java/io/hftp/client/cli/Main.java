@@ -1,7 +1,6 @@
 package io.hftp.client.cli;
 
 import io.hftp.client.BlockingHftpClient;
-import io.hftp.client.DownloadMode;
 import io.hftp.client.DownloadResult;
 import io.hftp.client.HftpDownloader;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -135,18 +133,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code hftp ls}. */
-    @Command(
-            name = "ls",
-            mixinStandardHelpOptions = true,
-            versionProvider = VersionProvider.class,
-            description = "Lists the files the server serves, one name per line.")
-    static final class Ls implements Callable<Integer> {
-        @Mixin
-        ServerOptions server;
-
-        @Spec
-        CommandSpec spec;
-
+    @Command(name = "ls", description = "Lists the files the server serves, one name per line.")
+    static final class Ls extends ServerCommand {
         @Override
         public Integer call() throws IOException {
             List<String> names;
@@ -163,29 +151,16 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code hftp stat NAME}. */
-    @Command(
-            name = "stat",
-            mixinStandardHelpOptions = true,
-            versionProvider = VersionProvider.class,
-            description = "Prints the size of a file in bytes.")
-    static final class Stat implements Callable<Integer> {
+    @Command(name = "stat", description = "Prints the size of a file in bytes.")
+    static final class Stat extends ServerCommand {
         @Mixin
-        ServerOptions server;
-
-        @Parameters(
-                paramLabel = "NAME",
-                converter = FileNameConverter.class,
-                description = "The file name on the server.")
-        String name;
-
-        @Spec
-        CommandSpec spec;
+        RemoteFile file;
 
         @Override
         public Integer call() throws IOException {
             long size;
             try (BlockingHftpClient client = server.connect()) {
-                size = client.size(name);
+                size = client.size(file.name);
             }
             spec.commandLine().getOut().println(size);
             spec.commandLine().getOut().flush();
@@ -196,21 +171,13 @@ public final class Main implements Callable<Integer> {
     /** {@code hftp get NAME}. */
     @Command(
             name = "get",
-            mixinStandardHelpOptions = true,
-            versionProvider = VersionProvider.class,
             description = {
                 "Downloads a file over parallel connections.",
                 "Bytes go to OUTPUT.part first; OUTPUT appears only once complete and checked."
             })
-    static final class Get implements Callable<Integer> {
+    static final class Get extends ServerCommand {
         @Mixin
-        ServerOptions server;
-
-        @Parameters(
-                paramLabel = "NAME",
-                converter = FileNameConverter.class,
-                description = "The file name on the server.")
-        String name;
+        RemoteFile file;
 
         @Option(
                 names = {"-o", "--output"},
@@ -219,20 +186,8 @@ public final class Main implements Callable<Integer> {
                         + " a directory means NAME inside it).")
         Path output;
 
-        @Option(
-                names = {"-c", "--connections"},
-                defaultValue = "" + HftpDownloader.DEFAULT_CONNECTIONS,
-                paramLabel = "N",
-                description = "Connections to download over in parallel (default: ${DEFAULT-VALUE}).")
-        int connections;
-
-        @Option(
-                names = {"-s", "--slice-size"},
-                defaultValue = "4M",
-                paramLabel = "BYTES",
-                converter = ByteSizeConverter.class,
-                description = "Bytes per request; K, M and G suffixes allowed (default: ${DEFAULT-VALUE}).")
-        long sliceSize;
+        @Mixin
+        DownloadOptions download;
 
         @Option(
                 names = "--retries",
@@ -247,42 +202,28 @@ public final class Main implements Callable<Integer> {
         boolean resume;
 
         @Option(
-                names = "--mode",
-                defaultValue = "auto",
-                paramLabel = "auto|raw|base64",
-                converter = ModeConverter.class,
-                description = "How slices travel: raw when the server answers help (auto), raw, or base64"
-                        + " (default: ${DEFAULT-VALUE}).")
-        DownloadMode mode;
-
-        @Option(
                 names = {"-q", "--quiet"},
                 description = "Print no progress.")
         boolean quiet;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws IOException {
-            if (connections < 1) {
+            if (download.connections() < 1) {
                 throw usage(spec, "--connections must be at least 1");
             }
             if (retries != null && retries < 0) {
                 throw usage(spec, "--retries must not be negative");
             }
+            String name = file.name;
             Path target = output == null ? Path.of(name) : output;
             if (Files.isDirectory(target)) {
                 target = target.resolve(name);
             }
             PrintWriter err = spec.commandLine().getErr();
             ProgressPrinter printer = quiet ? null : new ProgressPrinter(err, Terminal.isTerminal());
-            HftpDownloader.Builder builder = HftpDownloader.builder(server.host, server.port)
+            HftpDownloader.Builder builder = download.applyTo(HftpDownloader.builder(server.host(), server.port()))
                     .options(server.clientOptions())
-                    .connections(connections)
-                    .sliceSize(sliceSize)
                     .resume(resume)
-                    .mode(mode)
                     .listener(printer);
             if (retries != null) {
                 builder.retries(retries);

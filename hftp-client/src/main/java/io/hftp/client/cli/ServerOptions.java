@@ -5,23 +5,18 @@ import io.hftp.client.HftpClientOptions;
 import io.hftp.client.SocksProxy;
 import java.io.IOException;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The server to talk to and how long to wait for it; shared by every subcommand. */
-final class ServerOptions {
-    @Option(
-            names = {"-H", "--host"},
-            defaultValue = "127.0.0.1",
-            description = "Server host name or address (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(
-            names = {"-p", "--port"},
-            defaultValue = "19500",
-            description = "Server port (default: ${DEFAULT-VALUE}).")
-    int port;
+/**
+ * The server to talk to, how long to wait for it and through which proxy: a picocli mixin shared by
+ * every subcommand of {@code hftp} and by the benchmark tools that use the client library.
+ */
+public final class ServerOptions {
+    @Mixin
+    ServerAddress address;
 
     @Option(
             names = "--connect-timeout",
@@ -50,9 +45,24 @@ final class ServerOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    HftpClientOptions clientOptions() {
-        if (port < 0 || port > 65535) {
-            throw Main.usage(spec, "port out of range: " + port);
+    /** The server's host name or address. */
+    public String host() {
+        return address.host;
+    }
+
+    /** The server's port, as given: {@link #clientOptions()} checks it. */
+    public int port() {
+        return address.port;
+    }
+
+    /**
+     * The client options the values describe.
+     *
+     * @throws picocli.CommandLine.ParameterException when the port or a timeout is out of range
+     */
+    public HftpClientOptions clientOptions() {
+        if (port() < 0 || port() > 65535) {
+            throw Main.usage(spec, "port out of range: " + port());
         }
         // Past Integer.MAX_VALUE milliseconds the library refuses a connect timeout.
         if (connectTimeoutSeconds < 1 || connectTimeoutSeconds > Integer.MAX_VALUE / 1000) {
@@ -67,7 +77,8 @@ final class ServerOptions {
                 .withProxy(proxy);
     }
 
-    BlockingHftpClient connect() throws IOException {
-        return BlockingHftpClient.connect(host, port, clientOptions());
+    /** A blocking client connected to the server with {@link #clientOptions()}. */
+    public BlockingHftpClient connect() throws IOException {
+        return BlockingHftpClient.connect(host(), port(), clientOptions());
     }
 }

@@ -54,6 +54,22 @@ class MainTest {
     }
 
     @Test
+    void everySubcommandHasHelpVersionAndTheServerOptions() {
+        for (String sub : new String[] {"ls", "stat", "get"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(sub, "-h")).isZero();
+            assertThat(out.toString())
+                    .startsWith("Usage: hftp " + sub + " ")
+                    .contains("-H, --host=HOST", "-p, --port=PORT", "--connect-timeout", "--timeout", "--proxy")
+                    .contains("-h, --help", "-V, --version");
+            out.getBuffer().setLength(0);
+            assertThat(run(sub, "-V")).isZero();
+            assertThat(out.toString()).startsWith("hftp ");
+        }
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void noSubcommandIsBadUsage() {
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString()).contains("Usage: hftp");
