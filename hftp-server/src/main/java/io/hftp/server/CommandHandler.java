@@ -80,16 +80,6 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.stats = stats;
     }
 
-    /** A handler that makes its file calls and reads listings on the calling thread (tests, tools). */
-    static CommandHandler inline(FileStore store, HftpServerConfig config, ServerStats stats) {
-        return new CommandHandler(
-                store,
-                FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS),
-                new DirectoryListings(store, Runnable::run, stats),
-                config,
-                stats);
-    }
-
     /** The flush batching this handler relies on, to be put right before it in the pipeline. */
     static FlushConsolidationHandler flushConsolidation() {
         // Outside a read (a file call answered later, a body done) a flush goes out at once.
@@ -232,11 +222,10 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                 sliceOpened(slice, (FileStore.OpenFile) result, start);
             });
         } else if (request instanceof HftpRequest.GetMetadata) {
-            String name = ((HftpRequest.GetMetadata) request).fileName();
-            offLoop(request, name, start, () -> store.size(name), result -> {
-                HftpResponse.Metadata reply = new HftpResponse.Metadata((Long) result);
-                write(reply);
-                accessLog.answered(request, HftpStatus.OK, reply.replyLength(), start);
+            List<HftpRequest.GetMetadata> batch = MetadataBatch.take((HftpRequest.GetMetadata) request, pending);
+            String name = batch.get(0).fileName();
+            offLoop(request, name, start, () -> MetadataBatch.sizes(store, batch), result -> {
+                sized(batch, (Object[]) result, start);
             });
         } else if (request instanceof HftpRequest.GetFileListing) {
             listing(request, start);
@@ -248,6 +237,20 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             closeAfterReply();
         } else {
             status(request, ((HftpRequest.Rejected) request).status(), start);
+        }
+    }
+
+    private void sized(List<HftpRequest.GetMetadata> batch, Object[] outcomes, long start) {
+        for (int i = 0; i < outcomes.length && state == RequestState.READY; i++) {
+            HftpRequest.GetMetadata request = batch.get(i);
+            HftpStatus failed = FileOutcome.failure(request, outcomes[i], store, files.timeoutMillis(), peer);
+            if (failed != null) {
+                status(request, failed, start); // a fatal one closes, and ends the loop
+            } else {
+                HftpResponse.Metadata reply = new HftpResponse.Metadata((Long) outcomes[i]);
+                write(reply);
+                accessLog.answered(request, HftpStatus.OK, reply.replyLength(), start);
+            }
         }
     }
 

@@ -104,6 +104,41 @@ class CommandHandlerFilesTest {
         assertFalse(ch.finish());
     }
 
+    /** Pipelined metadata requests share a file call; each still gets its own reply, in order. */
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void pipelinedMetadataRequestsAreAnsweredInOrderWhateverEachFinds(int piece) throws IOException {
+        EmbeddedChannel ch = heldChannel();
+        Splits.feed(
+                ch,
+                bytes("get_metadata abc\r\nget_metadata nope\r\nget_metadata abc\r\nhelp\r\nget_metadata abc\r\n"
+                        + "get_metadata x/y\r\nget_metadata abc\r\n"),
+                piece);
+        assertThat(out(ch)).isEmpty();
+        runHeld();
+        assertThat(out(ch))
+                .isEqualTo("0 OK\r\n6\r\n202 FILE NOT FOUND\r\n0 OK\r\n6\r\n"
+                        + "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n"
+                        + "0 OK\r\n6\r\n201 INVALID ARGUMENTS FOR COMMAND\r\n0 OK\r\n6\r\n");
+        assertThat(held).isEmpty();
+        assertFalse(ch.finish());
+    }
+
+    /** A batch of metadata requests over the time limit: 199 for the first, the others dropped. */
+    @Test
+    void aMetadataBatchOverTheTimeLimitIs199AndCloses() throws IOException {
+        EmbeddedChannel ch = heldChannel();
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("get_metadata abc\r\nget_metadata abc\r\n")));
+        ch.advanceTimeBy(TIMEOUT, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(out(ch)).isEqualTo("199 INTERNAL SERVER ERROR\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        runHeld();
+        ch.runPendingTasks();
+        assertThat(out(ch)).isEmpty();
+        assertFalse(ch.finish());
+    }
+
     @Test
     void aFileCallOverTheTimeLimitIs199AndCloses() throws IOException {
         EmbeddedChannel ch = heldChannel();

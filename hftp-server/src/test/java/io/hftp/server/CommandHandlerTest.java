@@ -56,7 +56,7 @@ class CommandHandlerTest {
         return new EmbeddedChannel(
                 new HftpServerCodec(cfg.maxLineLength(), cfg.hardCap()),
                 CommandHandler.flushConsolidation(),
-                CommandHandler.inline(new FileStore(dir), cfg, stats));
+                InlineHandlers.commandHandler(new FileStore(dir), cfg, stats));
     }
 
     /**

@@ -194,7 +194,7 @@ class ServerPipelineFuzzTest {
                 .addLast(
                         new HftpServerCodec(MAX, CAP, MAX_NAME),
                         CommandHandler.flushConsolidation(),
-                        CommandHandler.inline(store, config, stats));
+                        InlineHandlers.commandHandler(store, config, stats));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int offset = 0;
         for (int piece : pieces) {
