@@ -15,7 +15,9 @@
 # Environment (all optional but HFTP_REF_SERVER, without which the reference server is skipped):
 #   HFTP_REF_SERVER   the reference server script, run with python3
 #   HFTP_SERVER_JAR   the daemon's jar (default hftp-server/target/hftp-server.jar; skipped if absent)
-#   REPEATS=3 WARMUP=2 DURATION=3      repetitions, seconds of warm-up and of measurement per run
+#   REPEATS=3 WARMUP=8 DURATION=4      repetitions, seconds of warm-up and of measurement per run
+#                                      (a fresh JVM server keeps compiling its hot paths for several
+#                                      seconds: with 2 s of warm-up it measured at a third of its rate)
 #   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k"
 #                                      a subset to run
 #   SERVERS="ref sender ceiling daemon daemon-log"   a subset of servers (daemon-log: the daemon
@@ -29,8 +31,8 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 repeats="${REPEATS:-3}"
-warmup="${WARMUP:-2}"
-duration="${DURATION:-3}"
+warmup="${WARMUP:-8}"
+duration="${DURATION:-4}"
 load_threads="${LOAD_THREADS:-1}"
 connect_deadline="${CONNECT_DEADLINE:-20}"
 scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k}"

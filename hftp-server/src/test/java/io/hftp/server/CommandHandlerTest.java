@@ -56,7 +56,7 @@ class CommandHandlerTest {
         return new EmbeddedChannel(
                 new HftpServerCodec(cfg.maxLineLength(), cfg.hardCap()),
                 CommandHandler.flushConsolidation(),
-                new CommandHandler(new FileStore(dir), Runnable::run, cfg, stats));
+                InlineHandlers.commandHandler(new FileStore(dir), cfg, stats));
     }
 
     /**

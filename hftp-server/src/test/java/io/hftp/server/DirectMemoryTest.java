@@ -149,7 +149,7 @@ class DirectMemoryTest {
             EmbeddedChannel ch = new EmbeddedChannel(
                     new HftpServerCodec(config.maxLineLength(), config.hardCap()),
                     CommandHandler.flushConsolidation(),
-                    new CommandHandler(new FileStore(dir), Runnable::run, config, stats));
+                    InlineHandlers.commandHandler(new FileStore(dir), config, stats));
             channels.add(ch);
         }
         EmbeddedChannel victim = channels.get(0);

@@ -83,7 +83,7 @@ class HftpMetricsTest {
                 HftpServerConfig.builder().dataDir(dir).accessLog(false).build();
         EmbeddedChannel ch = new EmbeddedChannel(
                 new HftpServerCodec(config.maxLineLength(), config.hardCap()),
-                new CommandHandler(new FileStore(dir), Runnable::run, config, stats));
+                InlineHandlers.commandHandler(new FileStore(dir), config, stats));
         Splits.feed(
                 ch,
                 bytes("get_metadata archivo.txt\r\n"
@@ -138,7 +138,7 @@ class HftpMetricsTest {
                 HftpServerConfig.builder().dataDir(dir).accessLog(false).build();
         EmbeddedChannel ch = new EmbeddedChannel(
                 new HftpServerCodec(config.maxLineLength(), config.hardCap()),
-                new CommandHandler(new FileStore(dir), Runnable::run, config, stats));
+                InlineHandlers.commandHandler(new FileStore(dir), config, stats));
         Splits.feed(ch, bytes("get_metadata archivo.txt\r\nget_metadata archivo.txt\r\n"), 5);
         assertThat(stats.timed()).isFalse();
         assertThat(stats.requests(HftpCommand.GET_METADATA, HftpStatus.OK)).isEqualTo(2);

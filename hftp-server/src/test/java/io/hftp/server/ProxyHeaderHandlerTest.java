@@ -76,7 +76,7 @@ class ProxyHeaderHandlerTest {
                 TimeUnit.SECONDS,
                 c -> c.pipeline()
                         .addLast(new HftpServerCodec(config.maxLineLength(), config.hardCap()))
-                        .addLast(new CommandHandler(store, Runnable::run, config, new ServerStats())),
+                        .addLast(InlineHandlers.commandHandler(store, config, new ServerStats())),
                 (c, why) -> rejections.add(why));
         return ch;
     }

@@ -194,7 +194,7 @@ class ServerPipelineFuzzTest {
                 .addLast(
                         new HftpServerCodec(MAX, CAP, MAX_NAME),
                         CommandHandler.flushConsolidation(),
-                        new CommandHandler(store, Runnable::run, config, stats));
+                        InlineHandlers.commandHandler(store, config, stats));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int offset = 0;
         for (int piece : pieces) {
