@@ -38,21 +38,12 @@ final class Daemon implements AutoCloseable {
 
     /** As {@link #start(Path, Transport, boolean)}, with more {@code options} for the daemon. */
     static Daemon start(Path dir, Transport transport, boolean asNobody, String... options) throws Exception {
-        String jar = System.getProperty("hftp.serverJar");
-        assertThat(jar).as("system property hftp.serverJar").isNotNull();
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>();
         if (asNobody) {
             command.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
         }
+        command.addAll(ServerJar.command("-Xmx128m"));
         command.addAll(List.of(
-                java,
-                "-Xmx128m",
-                "-jar",
-                jar,
                 "-a",
                 "127.0.0.1",
                 "-p",

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
@@ -67,13 +66,7 @@ class MetricsIT {
     }
 
     private Process launch(String... args) throws IOException {
-        String jar = System.getProperty("hftp.serverJar");
-        assertThat(jar).as("system property hftp.serverJar").isNotNull();
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-jar", jar));
+        List<String> command = ServerJar.command("-Xmx128m");
         Collections.addAll(command, args);
         process = new ProcessBuilder(command).start();
         return process;

@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,7 @@ class PackagedJarIT {
 
     @BeforeEach
     void jarIsBuilt() {
-        assertThat(jar())
+        assertThat(ServerJar.path())
                 .as("the packaged daemon (built in hftp-server's package phase)")
                 .isRegularFile();
     }
@@ -49,21 +48,8 @@ class PackagedJarIT {
         }
     }
 
-    private static Path jar() {
-        String path = System.getProperty("hftp.serverJar");
-        assertThat(path).as("system property hftp.serverJar").isNotNull();
-        return Path.of(path);
-    }
-
-    private static String java() {
-        return ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
     private Process launch(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        List<String> command = ServerJar.command();
         Collections.addAll(command, args);
         process = new ProcessBuilder(command).start();
         return process;
