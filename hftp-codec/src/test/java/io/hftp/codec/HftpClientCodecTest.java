@@ -533,11 +533,22 @@ class HftpClientCodecTest {
         }
     }
 
-    private static Arguments bad(String what, List<HftpRequest> sent, String wire, String... messages) {
-        return Arguments.of(what, sent, wire, List.of(messages));
+    /**
+     * A reply the client must refuse: the requests it answers, its bytes on the wire, and the words
+     * of which the failure's message must hold at least one.
+     */
+    record Malformed(String what, List<HftpRequest> sent, String wire, List<String> messages) {
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
-    static Stream<Arguments> malformed() {
+    private static Malformed bad(String what, List<HftpRequest> sent, String wire, String... messages) {
+        return new Malformed(what, sent, wire, List.of(messages));
+    }
+
+    static Stream<Malformed> malformed() {
         List<HftpRequest> meta = List.of(new HftpRequest.GetMetadata("a"));
         List<HftpRequest> slice3 = List.of(new HftpRequest.GetSlice("a", 0, 3));
         List<HftpRequest> slice4 = List.of(new HftpRequest.GetSlice("a", 0, 4));
@@ -614,23 +625,18 @@ class HftpClientCodecTest {
     }
 
     static Stream<Arguments> malformedInEverySplit() {
-        return malformed()
-                .flatMap(a -> pieces().mapToObj(p -> {
-                    Object[] args = a.get();
-                    return Arguments.of(args[0], args[1], args[2], args[3], p);
-                }));
+        return malformed().flatMap(reply -> pieces().mapToObj(p -> Arguments.of(reply, p)));
     }
 
-    @ParameterizedTest(name = "{0} (pieces of {4})")
+    @ParameterizedTest(name = "{0} (pieces of {1})")
     @MethodSource("malformedInEverySplit")
-    void malformedRepliesFailClearly(
-            String what, List<HftpRequest> sent, String wire, List<String> messages, int piece) {
+    void malformedRepliesFailClearly(Malformed reply, int piece) {
         // A small line limit keeps the endless-line cases short enough to feed a byte at a time.
-        EmbeddedChannel ch = client(new HftpClientCodec(64), sent.toArray(new HftpRequest[0]));
-        assertThatThrownBy(() -> Splits.feed(ch, bytes(wire), piece))
-                .as(what)
+        EmbeddedChannel ch = client(new HftpClientCodec(64), reply.sent().toArray(new HftpRequest[0]));
+        assertThatThrownBy(() -> Splits.feed(ch, bytes(reply.wire()), piece))
+                .as(reply.what())
                 .isInstanceOf(HftpProtocolException.class)
-                .satisfies(e -> assertThat(messages)
+                .satisfies(e -> assertThat(reply.messages())
                         .anySatisfy(m -> assertThat(e.getMessage()).contains(m)));
         // Whatever arrived before the failure is kept; nothing after it is decoded, and nothing fails again.
         for (Object m; (m = ch.readInbound()) != null; ) {

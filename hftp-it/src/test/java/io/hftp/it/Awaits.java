@@ -1,5 +1,6 @@
 package io.hftp.it;
 
+import static io.hftp.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hftp.it.HftpServers.RunningServer;
@@ -18,10 +19,7 @@ final class Awaits {
 
     /** Waits until {@code value} equals {@code expected}, then asserts it. */
     static void awaitValue(String what, LongSupplier value, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (value.getAsLong() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await(() -> value.getAsLong() == expected, BOUND);
         assertThat(value.getAsLong()).as(what).isEqualTo(expected);
     }
 

@@ -4,12 +4,15 @@ import static io.hftp.it.Replies.FILE_NOT_FOUND;
 import static io.hftp.it.Replies.OK;
 
 import io.hftp.it.HftpServers.RunningServer;
+import io.hftp.server.HftpServerConfig;
 import io.hftp.server.Transport;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Timeout;
@@ -178,36 +181,45 @@ class ChangingFilesIT {
         Awaits.awaitConnectionsReleased(server);
     }
 
-    @ParameterizedTest
-    @MethodSource("rawBodies")
-    void grownDuringARawSliceStillSendsExactlyTheRange(Transport transport, boolean zeroCopy) throws Exception {
-        Path path = file("growing");
-        byte[] data = TestFiles.writeBlocks(path, 64, BLOCK, 20);
-        RunningServer server = servers.start(transport, b -> b.zeroCopy(zeroCopy));
-        try (RawClient c = RawClient.connect(server.address(), RawClient.receiveBuffer(64 * 1024))) {
-            c.send("get_slice growing 1 " + (data.length - 2) + " raw\r\n");
-            byte[] expected = Replies.rawSlice(data, 1, data.length - 2);
-            byte[] head = c.readExactly(64 * 1024);
-            Files.write(path, TestFiles.random(BLOCK, 21), StandardOpenOption.APPEND);
-            byte[] rest = c.readExactly(expected.length - head.length);
-            Replies.assertSameBytes("the raw slice", Replies.concat(head, rest), expected);
-            c.send("get_metadata growing\r\n").expect(Replies.metadata(data.length + BLOCK));
+    /**
+     * How a slice of a growing file is asked for: the mode word, the seed of its data (the next one
+     * seeds the block appended under it) and the server settings it runs with.
+     */
+    private record GrowingSlice(
+            String name, String modeWord, int seed, boolean raw, UnaryOperator<HftpServerConfig.Builder> settings) {
+        /** The exact reply to a slice of {@code data}. */
+        byte[] reply(byte[] data, int offset, int size) {
+            return raw ? Replies.rawSlice(data, offset, size) : Replies.slice(data, offset, size);
+        }
+
+        @Override
+        public String toString() {
+            return name;
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("transports")
-    void grownDuringASliceStillSendsExactlyTheRange(Transport transport) throws Exception {
+    /** Every transport, with a base64 slice and raw ones sent zero-copy and through buffers. */
+    static Stream<Arguments> growingSlices() {
+        List<GrowingSlice> slices = List.of(
+                new GrowingSlice("base64 slice", "", 14, false, UnaryOperator.identity()),
+                new GrowingSlice("zero-copy raw slice", " raw", 20, true, b -> b.zeroCopy(true)),
+                new GrowingSlice("buffered raw slice", " raw", 20, true, b -> b.zeroCopy(false)));
+        return HftpServers.transports().flatMap(t -> slices.stream().map(slice -> Arguments.of(t, slice)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("growingSlices")
+    void grownDuringASliceStillSendsExactlyTheRange(Transport transport, GrowingSlice slice) throws Exception {
         Path path = file("growing");
-        byte[] data = TestFiles.writeBlocks(path, 64, BLOCK, 14);
-        RunningServer server = servers.start(transport);
+        byte[] data = TestFiles.writeBlocks(path, 64, BLOCK, slice.seed());
+        RunningServer server = servers.start(transport, slice.settings());
         try (RawClient c = RawClient.connect(server.address(), RawClient.receiveBuffer(64 * 1024))) {
-            c.send("get_slice growing 1 " + (data.length - 2) + "\r\n");
-            byte[] expected = Replies.slice(data, 1, data.length - 2);
+            c.send("get_slice growing 1 " + (data.length - 2) + slice.modeWord() + "\r\n");
+            byte[] expected = slice.reply(data, 1, data.length - 2);
             byte[] head = c.readExactly(64 * 1024);
-            Files.write(path, TestFiles.random(BLOCK, 15), StandardOpenOption.APPEND);
+            Files.write(path, TestFiles.random(BLOCK, slice.seed() + 1), StandardOpenOption.APPEND);
             byte[] rest = c.readExactly(expected.length - head.length);
-            Replies.assertSameBytes("the slice", Replies.concat(head, rest), expected);
+            Replies.assertSameBytes("the " + slice, Replies.concat(head, rest), expected);
             c.send("get_metadata growing\r\n").expect(Replies.metadata(data.length + BLOCK));
         }
     }

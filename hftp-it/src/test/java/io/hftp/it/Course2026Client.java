@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -153,25 +152,7 @@ final class Course2026Client implements AutoCloseable {
 
     /** Reads one line, CRLF included, of at most {@code max} bytes. */
     String readLine(int max) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int prev = -1;
-        while (line.size() < max) {
-            int c;
-            try {
-                c = in.read();
-            } catch (SocketTimeoutException e) {
-                throw new AssertionError("timed out in the middle of a line: " + Replies.show(line.toByteArray()));
-            }
-            if (c < 0) {
-                throw new AssertionError("EOF in the middle of a line: " + Replies.show(line.toByteArray()));
-            }
-            line.write(c);
-            if (prev == '\r' && c == '\n') {
-                return line.toString(StandardCharsets.ISO_8859_1);
-            }
-            prev = c;
-        }
-        throw new AssertionError("line longer than " + max + " bytes: " + Replies.show(line.toByteArray()));
+        return RawClient.readLine(in, max);
     }
 
     /** Reads exactly {@code n} bytes; fails on EOF or timeout first. */

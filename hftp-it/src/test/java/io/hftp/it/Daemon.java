@@ -3,15 +3,11 @@ package io.hftp.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hftp.server.Transport;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,26 +23,12 @@ final class Daemon implements AutoCloseable {
     private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
-    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    private final Thread reader;
+    private final ProcessOutput output;
     private InetSocketAddress address;
 
     private Daemon(Process process) {
         this.process = process;
-        this.reader = new Thread(
-                () -> {
-                    try (BufferedReader r = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = r.readLine()) != null; ) {
-                            lines.add(line);
-                        }
-                    } catch (IOException e) {
-                        // The stream closed with the process.
-                    }
-                },
-                "daemon-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.output = ProcessOutput.drain(process.getInputStream(), "daemon-output");
     }
 
     /** Starts the daemon serving {@code dir} on a free loopback port, as nobody when asked. */
@@ -56,21 +38,12 @@ final class Daemon implements AutoCloseable {
 
     /** As {@link #start(Path, Transport, boolean)}, with more {@code options} for the daemon. */
     static Daemon start(Path dir, Transport transport, boolean asNobody, String... options) throws Exception {
-        String jar = System.getProperty("hftp.serverJar");
-        assertThat(jar).as("system property hftp.serverJar").isNotNull();
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>();
         if (asNobody) {
             command.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
         }
+        command.addAll(ServerJar.command("-Xmx128m"));
         command.addAll(List.of(
-                java,
-                "-Xmx128m",
-                "-jar",
-                jar,
                 "-a",
                 "127.0.0.1",
                 "-p",
@@ -105,25 +78,11 @@ final class Daemon implements AutoCloseable {
     }
 
     String awaitLine(Pattern pattern) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            for (String line : lines()) {
-                if (pattern.matcher(line).find()) {
-                    return line;
-                }
-            }
-            if (!reader.isAlive()) {
-                break;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no line matching " + pattern + " in: " + lines());
+        return output.awaitLine(pattern, Duration.ofSeconds(60));
     }
 
     List<String> lines() {
-        synchronized (lines) {
-            return new ArrayList<>(lines);
-        }
+        return output.lines();
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits (bounded) for it to be gone. */

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hftp.server.Main;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -264,7 +262,7 @@ class DistributionIT {
     private Result run(String launcher, Map<String, String> env, String... args) throws Exception {
         Process p = launcher(launcher, env, args).redirectErrorStream(true).start();
         processes.add(p);
-        Output out = new Output(p.getInputStream());
+        ProcessOutput out = ProcessOutput.drain(p.getInputStream(), "launcher-output");
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s exited", launcher).isTrue();
         out.awaitEnd();
         return new Result(p.exitValue(), out.text());
@@ -281,17 +279,17 @@ class DistributionIT {
     /** A running packaged daemon, its start line read. */
     private static final class Daemon {
         final Process process;
-        final Output out;
-        final Output err;
+        final ProcessOutput out;
+        final ProcessOutput err;
         final String startLine;
         final int port;
         final String servedDir;
 
         Daemon(Process process) throws InterruptedException {
             this.process = process;
-            out = new Output(process.getInputStream());
-            err = new Output(process.getErrorStream());
-            startLine = out.awaitLine(STARTED, 120, err);
+            out = ProcessOutput.drain(process.getInputStream(), "launcher-output");
+            err = ProcessOutput.drain(process.getErrorStream(), "launcher-output");
+            startLine = out.awaitLine(STARTED, Duration.ofSeconds(120), () -> "; stderr: " + err.lines());
             Matcher m = STARTED.matcher(startLine);
             assertThat(m.find()).isTrue();
             port = Integer.parseInt(m.group(1));
@@ -310,58 +308,6 @@ class DistributionIT {
             assertThat(process.exitValue())
                     .as("exit status; stderr: %s", err.text())
                     .isZero();
-        }
-    }
-
-    /** A child process's output, read on its own thread so the child never blocks on it. */
-    private static final class Output {
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        private final Thread reader;
-
-        Output(InputStream in) {
-            reader = new Thread(
-                    () -> {
-                        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                            for (String line; (line = r.readLine()) != null; ) {
-                                lines.add(line);
-                            }
-                        } catch (IOException e) {
-                            // The stream closed with the process.
-                        }
-                    },
-                    "launcher-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String awaitLine(Pattern pattern, int seconds, Output err) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() < deadline) {
-                for (String line : lines()) {
-                    if (pattern.matcher(line).find()) {
-                        return line;
-                    }
-                }
-                if (!reader.isAlive()) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("no line matching " + pattern + " in: " + lines() + "; stderr: " + err.lines());
-        }
-
-        void awaitEnd() throws InterruptedException {
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        }
-
-        List<String> lines() {
-            synchronized (lines) {
-                return new ArrayList<>(lines);
-            }
-        }
-
-        String text() {
-            return String.join("\n", lines());
         }
     }
 }

@@ -6,6 +6,7 @@ import static io.hftp.it.Replies.FILE_NOT_FOUND;
 import static io.hftp.it.Replies.INTERNAL_ERROR;
 import static io.hftp.it.Replies.INVALID_ARGUMENTS;
 import static io.hftp.it.Replies.OK;
+import static io.hftp.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -327,10 +328,7 @@ class FileSystemFaultsIT {
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
         Awaits.awaitConnectionsReleased(server);
-        long deadline = System.nanoTime() + Awaits.BOUND.toNanos();
-        while (Fds.open() > before + 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        await(() -> Fds.open() <= before + 2, Awaits.BOUND);
         assertThat(Fds.open()).as("file descriptors open (%d before)", before).isBetween(before - 2, before + 2);
     }
 }

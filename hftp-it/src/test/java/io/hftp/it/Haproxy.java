@@ -2,19 +2,13 @@ package io.hftp.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A real HAProxy (Debian's {@code haproxy}) in the foreground, as a child process balancing a TCP
@@ -28,13 +22,10 @@ final class Haproxy implements AutoCloseable {
     /** Between health checks, in milliseconds: a dead daemon is marked down after two failed ones. */
     static final int CHECK_INTERVAL_MILLIS = 300;
 
-    private final Process process;
-    private final int port;
-    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final ListeningProcess process;
 
-    private Haproxy(Process process, int port) {
+    private Haproxy(ListeningProcess process) {
         this.process = process;
-        this.port = port;
     }
 
     /** Starts it in {@code dir} on a free loopback port in front of {@code servers}; waits (10 s) until it listens. */
@@ -44,26 +35,11 @@ final class Haproxy implements AutoCloseable {
             System.out.println("HaproxyIT skipped: haproxy is not installed (Debian package 'haproxy')");
         }
         assumeTrue(binary != null, "haproxy is not installed (Debian package 'haproxy'): the balancer tests need it");
-        IOException last = null;
-        // The free port is found by binding and releasing it, so another process may take it first.
-        for (int attempt = 0; attempt < 5; attempt++) {
-            int port = freePort();
+        return new Haproxy(ListeningProcess.start("haproxy", (attempt, port) -> {
             Path cfg = dir.resolve("haproxy-" + attempt + ".cfg");
             Files.writeString(cfg, config(port, servers));
-            Process p = new ProcessBuilder(binary, "-f", cfg.toString(), "-db")
-                    .redirectErrorStream(true)
-                    .start();
-            Haproxy h = new Haproxy(p, port);
-            h.readLog();
-            try {
-                h.awaitListening();
-                return h;
-            } catch (IOException e) {
-                h.close();
-                last = e;
-            }
-        }
-        throw last;
+            return List.of(binary, "-f", cfg.toString(), "-db");
+        }));
     }
 
     private static String binary() {
@@ -116,80 +92,22 @@ final class Haproxy implements AutoCloseable {
         return b.toString();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private void readLog() {
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader in = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line = in.readLine(); line != null; line = in.readLine()) {
-                            log.add(line);
-                        }
-                    } catch (IOException e) {
-                        // The process is gone; the log has what it wrote.
-                    }
-                },
-                "haproxy-log");
-        reader.setDaemon(true);
-        reader.start();
-    }
-
-    private void awaitListening() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IOException("haproxy exited with " + process.exitValue() + ": " + log);
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IOException("haproxy did not listen on port " + port + " within 10 s: " + log, e);
-                }
-                Thread.sleep(20);
-            }
-        }
-    }
-
     int port() {
-        return port;
+        return process.port();
     }
 
     /** Waits (at most {@code seconds}) for a log line containing {@code text}; returns it. */
     String awaitLine(String text, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        do {
-            for (String line : log) {
-                if (line.contains(text)) {
-                    return line;
-                }
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() - deadline < 0);
-        throw new AssertionError("no haproxy log line containing \"" + text + "\" within " + seconds + " s: " + log);
+        return process.output().awaitLine(Pattern.compile(Pattern.quote(text)), Duration.ofSeconds(seconds));
     }
 
     /** Its log so far. */
     List<String> log() {
-        return new ArrayList<>(log);
+        return process.log();
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }

@@ -1,14 +1,13 @@
 package io.hftp.it;
 
 import static io.hftp.it.Replies.OK;
+import static io.hftp.testing.Await.await;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +15,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
@@ -26,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class MetricsIT {
+    /** How long the daemon may take to log a line, or to count what it has served. */
+    private static final Duration LINE_BOUND = Duration.ofSeconds(60);
+
     private static final Pattern STARTED = Pattern.compile("started on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern METRICS = Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
     private static final Pattern HELP = Pattern.compile("# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*");
@@ -63,13 +66,7 @@ class MetricsIT {
     }
 
     private Process launch(String... args) throws IOException {
-        String jar = System.getProperty("hftp.serverJar");
-        assertThat(jar).as("system property hftp.serverJar").isNotNull();
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-jar", jar));
+        List<String> command = ServerJar.command("-Xmx128m");
         Collections.addAll(command, args);
         process = new ProcessBuilder(command).start();
         return process;
@@ -95,13 +92,13 @@ class MetricsIT {
                 "1",
                 "--metrics",
                 "127.0.0.1:0");
-        Lines out = new Lines(p.getInputStream());
-        new Lines(p.getErrorStream());
-        Matcher started = STARTED.matcher(out.await(STARTED));
+        ProcessOutput out = ProcessOutput.drain(p.getInputStream(), "daemon-output");
+        ProcessOutput.drain(p.getErrorStream(), "daemon-output");
+        Matcher started = STARTED.matcher(out.awaitLine(STARTED, LINE_BOUND));
         assertThat(started.find()).isTrue();
         InetSocketAddress address =
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(started.group(1)));
-        Matcher metricsLine = METRICS.matcher(out.await(METRICS));
+        Matcher metricsLine = METRICS.matcher(out.awaitLine(METRICS, LINE_BOUND));
         assertThat(metricsLine.find()).isTrue();
         int metricsPort = Integer.parseInt(metricsLine.group(1));
 
@@ -139,15 +136,15 @@ class MetricsIT {
         }
 
         // Counts follow each reply's last byte, and the closes follow the client's: wait for them.
-        Map<String, Double> s = before;
-        for (int i = 0; i < 500; i++) {
-            s = parse(scrape(metricsPort));
-            if (s.get("hftp_requests_total{command=\"quit\",status=\"0\"}") == 1.0
-                    && s.get("hftp_connections_open") == 0.0) {
-                break;
-            }
-            Thread.sleep(20);
-        }
+        AtomicReference<Map<String, Double>> latest = new AtomicReference<>(before);
+        await(
+                () -> {
+                    latest.set(parse(scrape(metricsPort)));
+                    return latest.get().get("hftp_requests_total{command=\"quit\",status=\"0\"}") == 1.0
+                            && latest.get().get("hftp_connections_open") == 0.0;
+                },
+                LINE_BOUND);
+        Map<String, Double> s = latest.get();
         assertThat(s)
                 .containsEntry("hftp_requests_total{command=\"get_file_listing\",status=\"0\"}", 1.0)
                 .containsEntry("hftp_requests_total{command=\"get_metadata\",status=\"0\"}", 1.0)
@@ -200,8 +197,8 @@ class MetricsIT {
                     tmp.toString(),
                     "--metrics",
                     "127.0.0.1:" + taken.getLocalPort());
-            Lines out = new Lines(p.getInputStream());
-            Lines err = new Lines(p.getErrorStream());
+            ProcessOutput out = ProcessOutput.drain(p.getInputStream(), "daemon-output");
+            ProcessOutput err = ProcessOutput.drain(p.getErrorStream(), "daemon-output");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
             assertThat(p.exitValue()).isEqualTo(2);
             err.awaitEnd();
@@ -290,53 +287,5 @@ class MetricsIT {
             case "-Inf" -> Double.NEGATIVE_INFINITY;
             default -> Double.parseDouble(text);
         };
-    }
-
-    /** The lines a process writes on one stream, collected as they come. */
-    private static final class Lines {
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        private final Thread reader;
-
-        Lines(InputStream in) {
-            reader = new Thread(
-                    () -> {
-                        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, UTF_8))) {
-                            for (String line; (line = r.readLine()) != null; ) {
-                                lines.add(line);
-                            }
-                        } catch (IOException e) {
-                            // The stream closed with the process.
-                        }
-                    },
-                    "daemon-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String await(Pattern pattern) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                for (String line : lines()) {
-                    if (pattern.matcher(line).find()) {
-                        return line;
-                    }
-                }
-                if (!reader.isAlive()) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("no line matching " + pattern + " in: " + lines());
-        }
-
-        void awaitEnd() throws InterruptedException {
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        }
-
-        List<String> lines() {
-            synchronized (lines) {
-                return new ArrayList<>(lines);
-            }
-        }
     }
 }

@@ -3,17 +3,13 @@ package io.hftp.it;
 import static io.hftp.it.Replies.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +36,7 @@ class PackagedJarIT {
 
     @BeforeEach
     void jarIsBuilt() {
-        assertThat(jar())
+        assertThat(ServerJar.path())
                 .as("the packaged daemon (built in hftp-server's package phase)")
                 .isRegularFile();
     }
@@ -52,21 +48,8 @@ class PackagedJarIT {
         }
     }
 
-    private static Path jar() {
-        String path = System.getProperty("hftp.serverJar");
-        assertThat(path).as("system property hftp.serverJar").isNotNull();
-        return Path.of(path);
-    }
-
-    private static String java() {
-        return ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
     private Process launch(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        List<String> command = ServerJar.command();
         Collections.addAll(command, args);
         process = new ProcessBuilder(command).start();
         return process;
@@ -78,9 +61,9 @@ class PackagedJarIT {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("archivo.txt"), "!Que calor que hace hoy, pinta una birra!");
         Process p = launch("-a", "127.0.0.1", "-p", "0", "-d", dir.toString());
-        Output out = Output.drain(p.getInputStream());
-        Output err = Output.drain(p.getErrorStream());
-        String startLine = out.awaitLine(STARTED, 60);
+        ProcessOutput out = ProcessOutput.drain(p.getInputStream(), "daemon-output");
+        ProcessOutput err = ProcessOutput.drain(p.getErrorStream(), "daemon-output");
+        String startLine = out.awaitLine(STARTED, Duration.ofSeconds(60));
         Matcher m = STARTED.matcher(startLine);
         assertThat(m.find()).isTrue();
         InetSocketAddress address =
@@ -144,8 +127,8 @@ class PackagedJarIT {
     }
 
     private static void assertUsageFailure(Process p) throws Exception {
-        Output out = Output.drain(p.getInputStream());
-        Output err = Output.drain(p.getErrorStream());
+        ProcessOutput out = ProcessOutput.drain(p.getInputStream(), "daemon-output");
+        ProcessOutput err = ProcessOutput.drain(p.getErrorStream(), "daemon-output");
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
         err.awaitEnd();
         out.awaitEnd();
@@ -153,61 +136,5 @@ class PackagedJarIT {
         List<String> lines = err.lines();
         assertThat(lines).as("stderr").hasSize(1);
         assertThat(lines.get(0)).startsWith("hftp-server: ");
-    }
-
-    /** A child process's output stream, read on its own thread so the child never blocks on it. */
-    private static final class Output {
-        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        private final Thread reader;
-
-        private Output(InputStream in) {
-            reader = new Thread(
-                    () -> {
-                        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                            for (String line; (line = r.readLine()) != null; ) {
-                                lines.add(line);
-                            }
-                        } catch (IOException e) {
-                            // The stream closed with the process.
-                        }
-                    },
-                    "daemon-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Output drain(InputStream in) {
-            return new Output(in);
-        }
-
-        String awaitLine(Pattern pattern, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() < deadline) {
-                for (String line : lines()) {
-                    if (pattern.matcher(line).find()) {
-                        return line;
-                    }
-                }
-                if (!reader.isAlive()) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("no line matching " + pattern + " in: " + lines());
-        }
-
-        void awaitEnd() throws InterruptedException {
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        }
-
-        List<String> lines() {
-            synchronized (lines) {
-                return new ArrayList<>(lines);
-            }
-        }
-
-        String text() {
-            return String.join("\n", lines());
-        }
     }
 }

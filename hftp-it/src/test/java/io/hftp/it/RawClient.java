@@ -188,6 +188,14 @@ final class RawClient implements AutoCloseable {
 
     /** Reads one line, CRLF included, of at most {@code max} bytes. */
     String readLine(int max) throws IOException {
+        return readLine(in, max);
+    }
+
+    /**
+     * Reads one line, CRLF included, of at most {@code max} bytes from {@code in}; fails on EOF, on
+     * the socket's read timeout or on a longer line.
+     */
+    static String readLine(InputStream in, int max) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int prev = -1;
         while (line.size() < max) {

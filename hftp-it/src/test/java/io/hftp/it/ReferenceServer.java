@@ -2,16 +2,11 @@ package io.hftp.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,22 +33,8 @@ public final class ReferenceServer implements AutoCloseable {
         Process p = new ProcessBuilder("python3", script, "-a", "127.0.0.1", "-p", "0", "-d", dir.toString())
                 .redirectErrorStream(true)
                 .start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread drain = new Thread(
-                () -> {
-                    try (BufferedReader r =
-                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = r.readLine()) != null; ) {
-                            lines.add(line);
-                        }
-                    } catch (IOException e) {
-                        // The process is gone: nothing more to drain.
-                    }
-                },
-                "reference-server-output");
-        drain.setDaemon(true);
-        drain.start();
-        String first = lines.poll(20, TimeUnit.SECONDS);
+        ProcessOutput output = ProcessOutput.drain(p.getInputStream(), "reference-server-output");
+        String first = output.awaitFirstLine(Duration.ofSeconds(20));
         Matcher m = first == null ? null : SERVING.matcher(first);
         if (m == null || !m.matches()) {
             p.destroyForcibly();
@@ -74,14 +55,6 @@ public final class ReferenceServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ListeningProcess.stop(process);
     }
 }

@@ -1,6 +1,7 @@
 package io.hftp.it;
 
 import static io.hftp.it.Replies.OK;
+import static io.hftp.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hftp.it.HftpServers.RunningServer;
@@ -120,34 +121,35 @@ class ServerLifecycleIT {
      * without a reply.
      */
     private static void assertNewConnectionsAreRefused(RunningServer server) throws Exception {
-        long deadline = System.nanoTime() + Awaits.BOUND.toNanos();
-        for (; ; ) {
-            RawClient connected;
-            try {
-                connected = RawClient.connect(server.address());
-            } catch (ConnectException refused) {
-                return;
-            } catch (SocketException reset) {
-                // Also a refusal: the listening socket closed with this connection still in its
-                // backlog, and the kernel reset it before the handshake completed.
-                return;
-            }
-            try (RawClient late = connected) {
-                late.timeout(Duration.ofSeconds(10));
-                RawClient.Transcript t;
-                try {
-                    late.send("get_file_listing\r\n");
-                    t = late.readTranscript();
-                } catch (SocketException e) {
-                    t = new RawClient.Transcript(new byte[0], true);
-                }
-                assertThat(t)
-                        .as("a connection made after the close")
-                        .isEqualTo(new RawClient.Transcript(new byte[0], true));
-            }
-            assertThat(System.nanoTime()).as("refused in time").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        boolean refused = await(
+                () -> {
+                    RawClient connected;
+                    try {
+                        connected = RawClient.connect(server.address());
+                    } catch (ConnectException refusal) {
+                        return true;
+                    } catch (SocketException reset) {
+                        // Also a refusal: the listening socket closed with this connection still in its
+                        // backlog, and the kernel reset it before the handshake completed.
+                        return true;
+                    }
+                    try (RawClient late = connected) {
+                        late.timeout(Duration.ofSeconds(10));
+                        RawClient.Transcript t;
+                        try {
+                            late.send("get_file_listing\r\n");
+                            t = late.readTranscript();
+                        } catch (SocketException e) {
+                            t = new RawClient.Transcript(new byte[0], true);
+                        }
+                        assertThat(t)
+                                .as("a connection made after the close")
+                                .isEqualTo(new RawClient.Transcript(new byte[0], true));
+                    }
+                    return false;
+                },
+                Awaits.BOUND);
+        assertThat(refused).as("refused in time").isTrue();
     }
 
     @ParameterizedTest

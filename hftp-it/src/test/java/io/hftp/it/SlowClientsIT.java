@@ -1,5 +1,6 @@
 package io.hftp.it;
 
+import static io.hftp.testing.Await.await;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,19 +156,19 @@ class SlowClientsIT {
                 }
                 held.remove(0).close();
                 // The slot comes back once the server has seen the close.
-                String reply = "";
-                for (int attempt = 0; attempt < 100 && !reply.equals("0 OK\r\n"); attempt++) {
-                    try (Socket again = connect(bound, "127.0.0.1")) {
-                        again.getOutputStream().write("quit\r\n".getBytes(ISO_8859_1));
-                        reply = readToEof(again);
-                    } catch (IOException e) {
-                        reply = e.toString(); // refused while we wrote: the 199 came with a reset
-                    }
-                    if (!reply.equals("0 OK\r\n")) {
-                        Thread.sleep(20);
-                    }
-                }
-                assertThat(reply).isEqualTo("0 OK\r\n");
+                String[] reply = {""};
+                await(
+                        () -> {
+                            try (Socket again = connect(bound, "127.0.0.1")) {
+                                again.getOutputStream().write("quit\r\n".getBytes(ISO_8859_1));
+                                reply[0] = readToEof(again);
+                            } catch (IOException e) {
+                                reply[0] = e.toString(); // refused while we wrote: the 199 came with a reset
+                            }
+                            return reply[0].equals("0 OK\r\n");
+                        },
+                        Duration.ofSeconds(5));
+                assertThat(reply[0]).isEqualTo("0 OK\r\n");
             } finally {
                 for (Socket s : held) {
                     s.close();

@@ -1,5 +1,6 @@
 package io.hftp.server;
 
+import static io.hftp.testing.Await.await;
 import static io.hftp.testing.Splits.bytes;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -24,6 +25,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -248,9 +250,7 @@ class HftpMetricsTest {
                 assertThat(new String(in.readAllBytes(), ISO_8859_1)).isEqualTo("0 OK\r\n41\r\n0 OK\r\n");
             }
             // The quit's count follows its last byte, which the client may see first.
-            for (int i = 0; i < 500 && server.stats().requests() < 2; i++) {
-                Thread.sleep(10);
-            }
+            await(() -> server.stats().requests() >= 2, Duration.ofSeconds(5));
             HttpURLConnection c = (HttpURLConnection) java.net
                     .URI
                     .create("http://127.0.0.1:" + metricsAt.getPort() + "/metrics")

@@ -1,5 +1,6 @@
 package io.hftp.server;
 
+import static io.hftp.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -298,9 +299,7 @@ class MainTest {
         Thread t = new Thread(() -> status[0] =
                 run(main, "-a", "127.0.0.1", "-p", "0", "-d", dir.toString(), "--transport", "nio", "--no-access-log"));
         t.start();
-        for (int i = 0; i < 500 && (main.server() == null || main.server().localAddress() == null); i++) {
-            Thread.sleep(10);
-        }
+        await(() -> main.server() != null && main.server().localAddress() != null, Duration.ofSeconds(5));
         assertThat(main.server().localAddress().getPort()).isPositive();
         main.requestStop();
         t.join(10_000);
