@@ -37,58 +37,42 @@ class BlockedConsoleTest {
     @TempDir
     Path dir;
 
-    /** A console whose output stream blocks, as a full pipe to a stalled reader does. */
+    /** An output that never returns from a write until the test ends, as a full pipe to a stalled reader. */
+    private static final class BlockedStream extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            await();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            await();
+        }
+
+        private void await() throws IOException {
+            try {
+                RELEASE.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
+    /** The main log's console, blocked. */
     public static final class BlockedConsoleAppender extends OutputStreamAppender<ILoggingEvent> {
         @Override
         public void start() {
-            setOutputStream(new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    await();
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    await();
-                }
-
-                private void await() throws IOException {
-                    try {
-                        RELEASE.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException(e);
-                    }
-                }
-            });
+            setOutputStream(new BlockedStream());
             super.start();
         }
     }
 
-    /** The access log's appender, its output blocked the same way. */
+    /** The access log's appender, blocked the same way. */
     public static final class BlockedBatchingAppender extends BatchingConsoleAppender {
         @Override
         protected OutputStream openStream() {
-            return new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    await();
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    await();
-                }
-
-                private void await() throws IOException {
-                    try {
-                        RELEASE.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException(e);
-                    }
-                }
-            };
+            return new BlockedStream();
         }
     }
 
