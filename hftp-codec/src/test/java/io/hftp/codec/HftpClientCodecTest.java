@@ -695,7 +695,7 @@ class HftpClientCodecTest {
     /** Exposes how many bytes the decoder holds between reads. */
     static final class WatchedDecoder extends HftpResponseDecoder {
         WatchedDecoder(Queue<HftpRequest> sent) {
-            super(sent, DEFAULT_MAX_LINE_LENGTH);
+            super(sent, HftpClientCodec.DEFAULT_MAX_LINE_LENGTH);
         }
 
         WatchedDecoder(Queue<HftpRequest> sent, int maxLineLength, int maxListingNames, long maxListingBytes) {
