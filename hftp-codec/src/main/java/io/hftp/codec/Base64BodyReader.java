@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Reads the base64 body of one {@code get_slice} reply for {@link HftpResponseDecoder}, decoding
- * it as it arrives into {@link HftpReply.SliceChunk}s.
+ * it as it arrives into {@link HftpReply.SlicePiece}s.
  *
  * <p>What is accepted: the body's text, once the line ends between its lines are taken out, is
  * exactly the one line of rule 10, the encoding of the whole slice. So the body is one line, or
@@ -99,7 +99,7 @@ final class Base64BodyReader {
                 lineChars = 0;
             }
             if (remaining == 0 && readBodyEnd(in)) {
-                out.add(new HftpReply.SliceChunk(request, decoded == null ? Unpooled.EMPTY_BUFFER : decoded, true));
+                out.add(new HftpReply.SlicePiece(request, decoded == null ? Unpooled.EMPTY_BUFFER : decoded, true));
                 return true;
             }
         } catch (RuntimeException e) {
@@ -109,7 +109,7 @@ final class Base64BodyReader {
             throw e;
         }
         if (decoded != null && decoded.isReadable()) {
-            out.add(new HftpReply.SliceChunk(request, decoded, false));
+            out.add(new HftpReply.SlicePiece(request, decoded, false));
         } else if (decoded != null) {
             decoded.release();
         }

@@ -20,7 +20,7 @@ import java.util.List;
  * <ul>
  *   <li>with {@link #CrlfLineDecoder(int)}, it fails at once with a {@link TooLongFrameException};
  *   <li>with {@link #CrlfLineDecoder(int, long)}, it is passed on as a sequence of {@link
- *       CrlfLinePart}s, the last flagged, so a consumer can judge it whole while the decoder holds
+ *       CrlfLinePiece}s, the last flagged, so a consumer can judge it whole while the decoder holds
  *       at most {@code maxLineLength} of its bytes; only a line longer than {@code hardCap} fails,
  *       with a {@link TooLongFrameException}, as soon as that many bytes have arrived.
  * </ul>
@@ -41,7 +41,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
 
     /** Where the current line ends, and how much of it has been scanned. */
     private final CrlfScanner lines = new CrlfScanner();
-    /** Bytes of the current long line already passed on as parts; -1 while the line is short. */
+    /** Bytes of the current long line already passed on as pieces; -1 while the line is short. */
     private long passedOn = -1;
 
     private boolean failed;
@@ -60,7 +60,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * A decoder that passes on lines longer than {@code maxLineLength} as {@link CrlfLinePart}s and
+     * A decoder that passes on lines longer than {@code maxLineLength} as {@link CrlfLinePiece}s and
      * fails only on lines longer than {@code hardCap}.
      */
     public CrlfLineDecoder(int maxLineLength, long hardCap) {
@@ -73,7 +73,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
         this.streamLongLines = true;
     }
 
-    /** The line limit: longer lines are passed on in parts or refused. */
+    /** The line limit: longer lines are passed on in pieces or refused. */
     public int maxLineLength() {
         return maxLineLength;
     }
@@ -172,7 +172,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
         if (passedOn < 0 && length <= maxLineLength) {
             out.add(in.readRetainedSlice(length));
         } else {
-            out.add(new CrlfLinePart(in.readRetainedSlice(length), true));
+            out.add(new CrlfLinePiece(in.readRetainedSlice(length), true));
             passedOn = -1;
         }
         in.skipBytes(2);
@@ -194,7 +194,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
             passedOn = 0;
         }
         if (scanned > 0) {
-            out.add(new CrlfLinePart(in.readRetainedSlice(scanned), false));
+            out.add(new CrlfLinePiece(in.readRetainedSlice(scanned), false));
             passedOn += scanned;
             lines.reset();
         }

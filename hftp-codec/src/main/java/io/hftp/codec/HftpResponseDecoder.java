@@ -13,7 +13,7 @@ import java.util.Queue;
  * Reads a server's replies into {@link HftpReply}s. It knows from the requests sent, in order,
  * which body each reply has: name or command lines up to an empty line, one size line, a base64
  * slice body, or a raw one. A base64 body is decoded as it arrives, in groups of four characters,
- * into {@link HftpReply.SliceChunk}s (see {@link Base64BodyReader} for the bodies of several lines
+ * into {@link HftpReply.SlicePiece}s (see {@link Base64BodyReader} for the bodies of several lines
  * it accepts): the decoder holds at most three undecoded characters and a CR between reads,
  * whatever the slice size. A raw body, after its {@code Content-Length} header, is passed on as
  * the received buffers themselves (retained slices, not copies), and nothing past its SIZE bytes
@@ -165,7 +165,7 @@ class HftpResponseDecoder extends ByteToMessageDecoder {
                     rawRemaining = ((HftpRequest.GetSlice) current).size();
                     state = State.RAW_BODY;
                     if (rawRemaining == 0) {
-                        out.add(new HftpReply.SliceChunk((HftpRequest.GetSlice) current, Unpooled.EMPTY_BUFFER, true));
+                        out.add(new HftpReply.SlicePiece((HftpRequest.GetSlice) current, Unpooled.EMPTY_BUFFER, true));
                         state = State.STATUS;
                     }
                     break;
@@ -178,7 +178,7 @@ class HftpResponseDecoder extends ByteToMessageDecoder {
                     int n = (int) Math.min(in.readableBytes(), rawRemaining);
                     rawRemaining -= n;
                     boolean last = rawRemaining == 0;
-                    out.add(new HftpReply.SliceChunk((HftpRequest.GetSlice) current, in.readRetainedSlice(n), last));
+                    out.add(new HftpReply.SlicePiece((HftpRequest.GetSlice) current, in.readRetainedSlice(n), last));
                     if (last) {
                         state = State.STATUS;
                     }

@@ -335,7 +335,7 @@ public final class LoadGenerator {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (msg instanceof HftpReply.SliceChunk chunk) {
+                if (msg instanceof HftpReply.SlicePiece chunk) {
                     counted(0, 0, chunk.content().readableBytes());
                     if (chunk.isLast()) {
                         completed(1, System.nanoTime());
