@@ -101,10 +101,10 @@ final class HftpClientHandler extends ChannelDuplexHandler {
             closeThenFail(new HftpConnectionException("a reply that matches no request: " + reply.request()));
             return;
         }
-        if (reply instanceof HftpReply.SliceChunk) {
-            HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) reply;
-            head.writeChunk(chunk.content());
-            if (chunk.isLast()) {
+        if (reply instanceof HftpReply.SlicePiece) {
+            HftpReply.SlicePiece piece = (HftpReply.SlicePiece) reply;
+            head.writePiece(piece.content());
+            if (piece.isLast()) {
                 pending.poll();
                 head.complete(head.written());
             }

@@ -1,6 +1,6 @@
 package io.hftp.client;
 
-import io.hftp.codec.HftpResponseDecoder;
+import io.hftp.codec.HftpClientCodec;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,15 +21,15 @@ public final class HftpClientOptions {
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(60);
 
     /** The default most names accepted in one listing (or {@code help} reply). */
-    public static final int DEFAULT_MAX_LISTING_NAMES = HftpResponseDecoder.DEFAULT_MAX_LISTING_NAMES;
+    public static final int DEFAULT_MAX_LISTING_NAMES = HftpClientCodec.DEFAULT_MAX_LISTING_NAMES;
 
     /** The default most bytes of name lines accepted in one listing (or {@code help} reply): 64 MiB. */
-    public static final long DEFAULT_MAX_LISTING_BYTES = HftpResponseDecoder.DEFAULT_MAX_LISTING_BYTES;
+    public static final long DEFAULT_MAX_LISTING_BYTES = HftpClientCodec.DEFAULT_MAX_LISTING_BYTES;
 
     private static final HftpClientOptions DEFAULTS = new HftpClientOptions(
             DEFAULT_CONNECT_TIMEOUT,
             DEFAULT_REPLY_TIMEOUT,
-            HftpResponseDecoder.DEFAULT_MAX_LINE_LENGTH,
+            HftpClientCodec.DEFAULT_MAX_LINE_LENGTH,
             DEFAULT_MAX_LISTING_NAMES,
             DEFAULT_MAX_LISTING_BYTES,
             null,

@@ -31,7 +31,7 @@ final class PendingRequest<T> {
     }
 
     /** Hands a piece of slice bytes to the sink; after a sink failure the rest is dropped. */
-    void writeChunk(ByteBuf content) {
+    void writePiece(ByteBuf content) {
         if (sinkFailed || !content.isReadable()) {
             return;
         }

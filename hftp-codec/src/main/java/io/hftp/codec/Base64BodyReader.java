@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Reads the base64 body of one {@code get_slice} reply for {@link HftpResponseDecoder}, decoding
- * it as it arrives into {@link HftpReply.SliceChunk}s.
+ * it as it arrives into {@link HftpReply.SlicePiece}s.
  *
  * <p>What is accepted: the body's text, once the line ends between its lines are taken out, is
  * exactly the one line of rule 10, the encoding of the whole slice. So the body is one line, or
@@ -27,7 +27,7 @@ final class Base64BodyReader {
     private static final Base64.Decoder DECODER = Base64.getDecoder();
 
     private HftpRequest.GetSlice request;
-    /** Bytes of the slice not yet decoded; its text still to come is {@code textLength(remaining)}. */
+    /** Bytes of the slice not yet decoded; its text still to come is {@code Base64SliceInput.base64Length(remaining)}. */
     private long remaining;
     /** Whether this body has shown a line end before its last: then line ends are looked for first. */
     private boolean lines;
@@ -47,7 +47,7 @@ final class Base64BodyReader {
         try {
             for (; ; ) {
                 final int start = in.readerIndex();
-                final long left = textLength(remaining);
+                final long left = Base64SliceInput.base64Length(remaining);
                 final int text = (int) Math.min(in.readableBytes(), left);
                 int usable = text & ~3;
                 boolean lineEnd = false;
@@ -99,7 +99,7 @@ final class Base64BodyReader {
                 lineChars = 0;
             }
             if (remaining == 0 && readBodyEnd(in)) {
-                out.add(new HftpReply.SliceChunk(request, decoded == null ? Unpooled.EMPTY_BUFFER : decoded, true));
+                out.add(new HftpReply.SlicePiece(request, decoded == null ? Unpooled.EMPTY_BUFFER : decoded, true));
                 return true;
             }
         } catch (RuntimeException e) {
@@ -109,7 +109,7 @@ final class Base64BodyReader {
             throw e;
         }
         if (decoded != null && decoded.isReadable()) {
-            out.add(new HftpReply.SliceChunk(request, decoded, false));
+            out.add(new HftpReply.SlicePiece(request, decoded, false));
         } else if (decoded != null) {
             decoded.release();
         }
@@ -185,15 +185,6 @@ final class Base64BodyReader {
         }
         in.skipBytes(2);
         return true;
-    }
-
-    /**
-     * The base64 text of {@code size} bytes: four characters per three bytes or part of three; past
-     * what a long holds, as much as it holds (no server could send that much anyway).
-     */
-    static long textLength(long size) {
-        long groups = size / 3 + (size % 3 == 0 ? 0 : 1);
-        return groups > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : groups * 4;
     }
 
     /** Scratch arrays for decoding, one pair per thread. */

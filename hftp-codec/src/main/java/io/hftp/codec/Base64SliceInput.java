@@ -2,11 +2,8 @@ package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.stream.ChunkedInput;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.EOFException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Base64;
@@ -25,7 +22,7 @@ import java.util.Base64;
  * <p>Write it through a {@link io.netty.handler.stream.ChunkedWriteHandler}. It closes the file
  * channel when closed if built to own it.
  */
-public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
+public final class Base64SliceInput extends FileRangeInput {
     /** The default piece: 48 KiB of file bytes, 64 KiB of text. */
     public static final int DEFAULT_PIECE_SIZE = 48 * 1024;
 
@@ -38,13 +35,6 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
         }
     };
 
-    private final FileChannel file;
-    private final boolean ownsFile;
-    private final long offset;
-    private final long size;
-    private final int pieceSize;
-
-    private long read;
     private long produced;
     private boolean ended;
 
@@ -66,22 +56,38 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
      * @throws IllegalArgumentException if {@code pieceSize} is less than 3, or offset or size negative
      */
     public Base64SliceInput(FileChannel file, long offset, long size, int pieceSize, boolean ownsFile) {
-        if (offset < 0 || size < 0) {
-            throw new IllegalArgumentException("negative offset or size");
-        }
+        super(file, offset, size, multipleOfThree(pieceSize), ownsFile);
+    }
+
+    private static int multipleOfThree(int pieceSize) {
         if (pieceSize < 3) {
             throw new IllegalArgumentException("pieceSize must be at least 3: " + pieceSize);
         }
-        this.file = file;
-        this.ownsFile = ownsFile;
-        this.offset = offset;
-        this.size = size;
-        this.pieceSize = pieceSize - pieceSize % 3;
+        return pieceSize - pieceSize % 3;
     }
 
-    /** The number of text bytes the whole body has: the base64 of {@code size} bytes plus CRLF. */
+    /**
+     * The length of the base64 text of {@code bytes} bytes (standard alphabet, padded, no line
+     * breaks): 4 characters per started group of 3 bytes; {@link Long#MAX_VALUE} when that does not
+     * fit in a long.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public static long base64Length(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative length: " + bytes);
+        }
+        long groups = bytes / 3 + (bytes % 3 == 0 ? 0 : 1);
+        return groups > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : groups * 4;
+    }
+
+    /**
+     * The number of text bytes the whole body has: the base64 of {@code size} bytes plus CRLF
+     * ({@link Long#MAX_VALUE} when that does not fit in a long).
+     */
     public static long encodedLength(long size) {
-        return (size + 2) / 3 * 4 + 2;
+        long text = base64Length(size);
+        return text > Long.MAX_VALUE - 2 ? Long.MAX_VALUE : text + 2;
     }
 
     @Override
@@ -90,24 +96,11 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
     }
 
     @Override
-    public void close() throws IOException {
-        if (ownsFile) {
-            file.close();
-        }
-    }
-
-    @Deprecated
-    @Override
-    public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
-        return readChunk(ctx.alloc());
-    }
-
-    @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
         if (ended) {
             return null;
         }
-        final int n = (int) Math.min(pieceSize, size - read);
+        final int n = nextPieceLength();
         final boolean last = read + n == size;
         if (n == 0) {
             ended = true;
@@ -124,8 +117,8 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
                 scratch[0] = src;
             }
         }
-        readFully(src, offset + read);
-        final int textLength = (n + 2) / 3 * 4;
+        readPiece(ByteBuffer.wrap(src));
+        final int textLength = (int) base64Length(n);
         byte[] dst = scratch[1];
         if (dst == null || dst.length != textLength) {
             dst = new byte[textLength];
@@ -140,22 +133,8 @@ public final class Base64SliceInput implements ChunkedInput<ByteBuf> {
             out.writeShort(AsciiLines.CRLF);
             ended = true;
         }
-        read += n;
         produced += out.readableBytes();
         return out;
-    }
-
-    private void readFully(byte[] dst, long position) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(dst);
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int r = file.read(buf, pos);
-            if (r < 0) {
-                throw new EOFException(
-                        "file ended at byte " + pos + " before the slice [" + offset + ", " + (offset + size) + ")");
-            }
-            pos += r;
-        }
     }
 
     @Override

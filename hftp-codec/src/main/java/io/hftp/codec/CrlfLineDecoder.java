@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.util.ByteProcessor;
 import io.netty.util.internal.ObjectUtil;
 import java.util.List;
 
@@ -21,7 +20,7 @@ import java.util.List;
  * <ul>
  *   <li>with {@link #CrlfLineDecoder(int)}, it fails at once with a {@link TooLongFrameException};
  *   <li>with {@link #CrlfLineDecoder(int, long)}, it is passed on as a sequence of {@link
- *       CrlfLinePart}s, the last flagged, so a consumer can judge it whole while the decoder holds
+ *       CrlfLinePiece}s, the last flagged, so a consumer can judge it whole while the decoder holds
  *       at most {@code maxLineLength} of its bytes; only a line longer than {@code hardCap} fails,
  *       with a {@link TooLongFrameException}, as soon as that many bytes have arrived.
  * </ul>
@@ -36,16 +35,13 @@ import java.util.List;
  * trusted, so the decoder discards everything that follows.
  */
 public class CrlfLineDecoder extends ByteToMessageDecoder {
-    private static final byte CR = '\r';
-    private static final byte LF = '\n';
-
     private final int maxLineLength;
     private final long hardCap;
     private final boolean streamLongLines;
 
-    /** Bytes of the current line already scanned (from the reader index), none of them CR or LF. */
-    private int scanned;
-    /** Bytes of the current long line already passed on as parts; -1 while the line is short. */
+    /** Where the current line ends, and how much of it has been scanned. */
+    private final CrlfScanner lines = new CrlfScanner();
+    /** Bytes of the current long line already passed on as pieces; -1 while the line is short. */
     private long passedOn = -1;
 
     private boolean failed;
@@ -64,7 +60,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * A decoder that passes on lines longer than {@code maxLineLength} as {@link CrlfLinePart}s and
+     * A decoder that passes on lines longer than {@code maxLineLength} as {@link CrlfLinePiece}s and
      * fails only on lines longer than {@code hardCap}.
      */
     public CrlfLineDecoder(int maxLineLength, long hardCap) {
@@ -77,7 +73,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
         this.streamLongLines = true;
     }
 
-    /** The line limit: longer lines are passed on in parts or refused. */
+    /** The line limit: longer lines are passed on in pieces or refused. */
     public int maxLineLength() {
         return maxLineLength;
     }
@@ -159,46 +155,34 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
         if (paused) {
             return;
         }
-        final int start = in.readerIndex();
-        final int end = in.writerIndex();
-        final int from = start + scanned;
-        final int eol = from < end ? in.forEachByte(from, end - from, ByteProcessor.FIND_CRLF) : -1;
-        if (eol < 0) {
-            scanned = end - start;
+        final int length = lines.scan(in);
+        if (length == CrlfScanner.PENDING) {
             pendingBytes(in, out);
             return;
         }
         // A line already past the cap is refused as such whatever ends it, as it is when its
         // bytes arrive before its end: the answer must not depend on how reads split the stream.
-        checkCap(in, eol - start);
-        if (in.getByte(eol) == LF) {
-            fail(in, new BadEolException("LF without CR at line offset " + lineOffset(eol - start)));
+        checkCap(in, length < 0 ? lines.scanned() : length);
+        if (length == CrlfScanner.BARE_LF) {
+            fail(in, new BadEolException("LF without CR at line offset " + lineOffset(lines.scanned())));
         }
-        if (eol + 1 == end) {
-            // A CR that ends what has arrived: the next byte decides. Keep it unscanned.
-            scanned = eol - start;
-            pendingBytes(in, out);
-            return;
+        if (length == CrlfScanner.STRAY_CR) {
+            fail(in, new BadEolException("CR not followed by LF at line offset " + lineOffset(lines.scanned())));
         }
-        if (in.getByte(eol + 1) != LF) {
-            fail(in, new BadEolException("CR not followed by LF at line offset " + lineOffset(eol - start)));
-        }
-        final int length = eol - start;
         if (passedOn < 0 && length <= maxLineLength) {
             out.add(in.readRetainedSlice(length));
         } else {
-            checkCap(in, length);
-            out.add(new CrlfLinePart(in.readRetainedSlice(length), true));
+            out.add(new CrlfLinePiece(in.readRetainedSlice(length), true));
             passedOn = -1;
         }
         in.skipBytes(2);
-        scanned = 0;
         // One line per call: it reaches the consumer before the next is decoded, so that a pause
         // the consumer asks for stops the very next line. (The caller loops while bytes remain.)
     }
 
     /** Handles the scanned but unterminated bytes of the current line. */
     private void pendingBytes(ByteBuf in, List<Object> out) {
+        final int scanned = lines.scanned();
         if (passedOn < 0 && scanned <= maxLineLength) {
             return;
         }
@@ -210,9 +194,9 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
             passedOn = 0;
         }
         if (scanned > 0) {
-            out.add(new CrlfLinePart(in.readRetainedSlice(scanned), false));
+            out.add(new CrlfLinePiece(in.readRetainedSlice(scanned), false));
             passedOn += scanned;
-            scanned = 0;
+            lines.reset();
         }
     }
 
@@ -228,7 +212,7 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
 
     private void fail(ByteBuf in, RuntimeException cause) {
         failed = true;
-        scanned = 0;
+        lines.reset();
         passedOn = -1;
         in.skipBytes(in.readableBytes());
         throw cause;

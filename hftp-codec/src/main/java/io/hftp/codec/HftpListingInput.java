@@ -7,18 +7,21 @@ import io.netty.handler.stream.ChunkedInput;
 import java.util.List;
 
 /**
- * A whole {@code get_file_listing} reply, streamed: {@code 0 OK}, one line per name, the empty
- * line, in buffers of about {@code chunkSize} bytes. For directories with many files it keeps the
- * encoded reply from being built in memory at once; the bytes equal {@link HftpResponse.Listing}'s.
+ * The reply to {@code get_file_listing}, whole and streamed: {@code 0 OK}, one line per name, then
+ * an empty line, in pieces of about {@code pieceSize} bytes. However many files a directory holds,
+ * the encoded reply is never built in memory at once: memory stays bounded by a piece or two while
+ * the channel is not writable. It is the server's one way to answer a listing (the client reads one
+ * into an {@link HftpReply.Listing}).
  *
- * <p>Write it through a {@link io.netty.handler.stream.ChunkedWriteHandler}.
+ * <p>Write it through a {@link io.netty.handler.stream.ChunkedWriteHandler}, as {@link
+ * HftpServerCodec} installs, after any earlier reply and instead of a status line.
  */
 public final class HftpListingInput implements ChunkedInput<ByteBuf> {
-    /** The default buffer size: 16 KiB. */
-    public static final int DEFAULT_CHUNK_SIZE = 16 * 1024;
+    /** The default piece: 16 KiB. */
+    public static final int DEFAULT_PIECE_SIZE = 16 * 1024;
 
     private final List<String> names;
-    private final int chunkSize;
+    private final int pieceSize;
     private final long length;
     private int next = -1;
     private long produced;
@@ -32,15 +35,15 @@ public final class HftpListingInput implements ChunkedInput<ByteBuf> {
      * as the reply is produced after this returns.
      *
      * @param names valid protocol names (ASCII, no CR or LF)
-     * @param chunkSize the approximate size of each buffer produced, at least 64
+     * @param pieceSize the approximate size of each piece produced, at least 64
      */
-    public HftpListingInput(List<String> names, int chunkSize) {
-        if (chunkSize < 64) {
-            throw new IllegalArgumentException("chunkSize must be at least 64: " + chunkSize);
+    public HftpListingInput(List<String> names, int pieceSize) {
+        if (pieceSize < 64) {
+            throw new IllegalArgumentException("pieceSize must be at least 64: " + pieceSize);
         }
         // List.copyOf returns an unmodifiable list itself rather than copying it.
         this.names = List.copyOf(names);
-        this.chunkSize = chunkSize;
+        this.pieceSize = pieceSize;
         long n = HftpStatus.OK.lineLength() + 2;
         for (String name : this.names) {
             n += name.length() + 2;
@@ -67,18 +70,18 @@ public final class HftpListingInput implements ChunkedInput<ByteBuf> {
         if (ended) {
             return null;
         }
-        ByteBuf buf = allocator.ioBuffer(chunkSize + 258);
+        ByteBuf buf = allocator.ioBuffer(pieceSize + 258);
         if (next < 0) {
             HftpStatus.OK.writeLine(buf);
             next = 0;
         }
         int end = next;
-        for (int bytes = buf.readableBytes(); end < names.size() && bytes < chunkSize; end++) {
+        for (int bytes = buf.readableBytes(); end < names.size() && bytes < pieceSize; end++) {
             bytes += names.get(end).length() + 2;
         }
         AsciiLines.writeLines(buf, names, next, end);
         next = end;
-        if (next == names.size() && buf.readableBytes() < chunkSize) {
+        if (next == names.size() && buf.readableBytes() < pieceSize) {
             buf.writeShort(AsciiLines.CRLF);
             ended = true;
         }

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * A reply as a client sees it, produced by {@link HftpResponseDecoder} for each request sent, in
  * order. A {@code get_slice} reply with {@code 0 OK}, base64 or raw, arrives as one or more {@link
- * SliceChunk}s of file bytes, the last one flagged, so a slice of any size is never held whole.
+ * SlicePiece}s of file bytes, the last one flagged, so a slice of any size is never held whole.
  */
 public sealed interface HftpReply
         permits HftpReply.Failure,
@@ -16,7 +16,7 @@ public sealed interface HftpReply
                 HftpReply.Listing,
                 HftpReply.Metadata,
                 HftpReply.QuitOk,
-                HftpReply.SliceChunk {
+                HftpReply.SlicePiece {
 
     /** The request this reply answers. */
     HftpRequest request();
@@ -58,12 +58,12 @@ public sealed interface HftpReply
      * A piece of the bytes of a successful {@code get_slice} reply, in order: decoded from base64,
      * or, for a raw slice, a retained slice of the buffer the bytes arrived in.
      */
-    final class SliceChunk extends DefaultByteBufHolder implements HftpReply {
+    final class SlicePiece extends DefaultByteBufHolder implements HftpReply {
         private final HftpRequest.GetSlice request;
         private final boolean last;
 
-        /** Creates a chunk; it takes ownership of {@code content}. */
-        public SliceChunk(HftpRequest.GetSlice request, ByteBuf content, boolean last) {
+        /** Creates a piece; it takes ownership of {@code content}. */
+        public SlicePiece(HftpRequest.GetSlice request, ByteBuf content, boolean last) {
             super(content);
             this.request = Objects.requireNonNull(request, "request");
             this.last = last;
@@ -74,31 +74,31 @@ public sealed interface HftpReply
             return request;
         }
 
-        /** Whether this chunk ends the slice. */
+        /** Whether this piece ends the slice. */
         public boolean isLast() {
             return last;
         }
 
         @Override
-        public SliceChunk replace(ByteBuf content) {
-            return new SliceChunk(request, content, last);
+        public SlicePiece replace(ByteBuf content) {
+            return new SlicePiece(request, content, last);
         }
 
         @Override
-        public SliceChunk retain() {
+        public SlicePiece retain() {
             super.retain();
             return this;
         }
 
         @Override
-        public SliceChunk touch(Object hint) {
+        public SlicePiece touch(Object hint) {
             super.touch(hint);
             return this;
         }
 
         @Override
         public String toString() {
-            return "SliceChunk(" + content().readableBytes() + " bytes" + (last ? ", last)" : ")");
+            return "SlicePiece(" + content().readableBytes() + " bytes" + (last ? ", last)" : ")");
         }
     }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Turns the lines of a {@link CrlfLineDecoder} into {@link HftpRequest}s, deciding every rule of
  * the protocol: a line becomes a request, or a {@link HftpRequest.Rejected} that carries the status
- * to answer. It accepts whole lines ({@link ByteBuf}) and long lines in parts ({@link
- * CrlfLinePart}), holding a bounded summary of a long line, never the line.
+ * to answer. It accepts whole lines ({@link ByteBuf}) and long lines in pieces ({@link
+ * CrlfLinePiece}), holding a bounded summary of a long line, never the line.
  *
  * <p>The framing errors of the line decoder before it become rejections in order too: a bad line
  * end becomes {@link HftpStatus#BAD_EOL}, a line past the hard cap {@link HftpStatus#BAD_REQUEST}.
@@ -49,7 +49,7 @@ public class HftpRequestDecoder extends MessageToMessageDecoder<Object> {
 
     @Override
     public boolean acceptInboundMessage(Object msg) {
-        return msg instanceof ByteBuf || msg instanceof CrlfLinePart;
+        return msg instanceof ByteBuf || msg instanceof CrlfLinePiece;
     }
 
     @Override
@@ -61,9 +61,9 @@ public class HftpRequestDecoder extends MessageToMessageDecoder<Object> {
             parser.feed((ByteBuf) msg);
             emit(parser.finish(), out);
         } else {
-            CrlfLinePart part = (CrlfLinePart) msg;
-            parser.feed(part.content());
-            if (part.isLast()) {
+            CrlfLinePiece piece = (CrlfLinePiece) msg;
+            parser.feed(piece.content());
+            if (piece.isLast()) {
                 emit(parser.finish(), out);
             }
         }

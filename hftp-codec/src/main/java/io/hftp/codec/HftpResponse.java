@@ -1,16 +1,14 @@
 package io.hftp.codec;
 
-import java.util.List;
-
 /**
- * The bodies of successful replies that {@link HftpResponseEncoder} writes after {@code 0 OK}. A
- * bare {@link HftpStatus} is a reply without a body; a base64 slice body is a {@link
- * Base64SliceInput} written through a {@link io.netty.handler.stream.ChunkedWriteHandler}. A raw
- * slice is a {@link RawSlice} header followed by its bytes, written separately: a {@link
- * io.netty.channel.FileRegion} (zero-copy) or a {@link RawSliceInput}.
+ * The successful replies that {@link HftpResponseEncoder} writes whole: {@code 0 OK} and a body
+ * small enough to build at once. A bare {@link HftpStatus} is a reply without a body. The replies
+ * whose bodies are streamed in pieces through a {@link io.netty.handler.stream.ChunkedWriteHandler}
+ * are written otherwise: a listing as an {@link HftpListingInput} (the whole reply), a base64 slice
+ * as {@code 0 OK} then a {@link Base64SliceInput}, a raw slice as a {@link RawSlice} header then its
+ * bytes, a {@link io.netty.channel.FileRegion} (zero-copy) or a {@link RawSliceInput}.
  */
-public sealed interface HftpResponse
-        permits HftpResponse.Help, HftpResponse.Listing, HftpResponse.Metadata, HftpResponse.RawSlice {
+public sealed interface HftpResponse permits HftpResponse.Help, HftpResponse.Metadata, HftpResponse.RawSlice {
 
     /** The single {@code help} reply. */
     Help HELP = new Help();
@@ -33,17 +31,6 @@ public sealed interface HftpResponse
                 length += command.word().length() + 2;
             }
             return length;
-        }
-    }
-
-    /**
-     * The reply to {@code get_file_listing}: {@code 0 OK}, one line per name, then an empty line.
-     *
-     * @param names the file names in the order to send them; each must be a valid protocol name
-     */
-    record Listing(List<String> names) implements HftpResponse {
-        public Listing {
-            names = List.copyOf(names);
         }
     }
 

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.Queue;
  * Reads a server's replies into {@link HftpReply}s. It knows from the requests sent, in order,
  * which body each reply has: name or command lines up to an empty line, one size line, a base64
  * slice body, or a raw one. A base64 body is decoded as it arrives, in groups of four characters,
- * into {@link HftpReply.SliceChunk}s (see {@link Base64BodyReader} for the bodies of several lines
+ * into {@link HftpReply.SlicePiece}s (see {@link Base64BodyReader} for the bodies of several lines
  * it accepts): the decoder holds at most three undecoded characters and a CR between reads,
  * whatever the slice size. A raw body, after its {@code Content-Length} header, is passed on as
  * the received buffers themselves (retained slices, not copies), and nothing past its SIZE bytes
@@ -31,17 +30,10 @@ import java.util.Queue;
  * HftpProtocolException} as soon as the bound is passed. An endless listing therefore costs at most
  * the bounds plus one line.
  *
- * <p>Used inside an {@link HftpClientCodec}, which supplies the requests sent.
+ * <p>The reading half of an {@link HftpClientCodec}, which supplies the requests sent; it is used
+ * only through it.
  */
-public class HftpResponseDecoder extends ByteToMessageDecoder {
-    /** The default longest status, name or size line accepted, in bytes. */
-    public static final int DEFAULT_MAX_LINE_LENGTH = 8192;
-
-    /** The default most names accepted in one listing or help reply. */
-    public static final int DEFAULT_MAX_LISTING_NAMES = 1_000_000;
-
-    /** The default most bytes of name lines (line ends included) accepted in one listing or help reply. */
-    public static final long DEFAULT_MAX_LISTING_BYTES = 64L << 20;
+class HftpResponseDecoder extends ByteToMessageDecoder {
 
     private enum State {
         STATUS,
@@ -74,10 +66,11 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
     /** Bytes of the current raw body still to come. */
     private long rawRemaining;
 
-    private int scanned;
+    /** Where the current line ends, and how much of it has been scanned. */
+    private final CrlfScanner lines = new CrlfScanner();
 
     HftpResponseDecoder(Queue<HftpRequest> sent, int maxLineLength) {
-        this(sent, maxLineLength, DEFAULT_MAX_LISTING_NAMES, DEFAULT_MAX_LISTING_BYTES);
+        this(sent, maxLineLength, HftpClientCodec.DEFAULT_MAX_LISTING_NAMES, HftpClientCodec.DEFAULT_MAX_LISTING_BYTES);
     }
 
     HftpResponseDecoder(Queue<HftpRequest> sent, int maxLineLength, int maxListingNames, long maxListingBytes) {
@@ -172,7 +165,7 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
                     rawRemaining = ((HftpRequest.GetSlice) current).size();
                     state = State.RAW_BODY;
                     if (rawRemaining == 0) {
-                        out.add(new HftpReply.SliceChunk((HftpRequest.GetSlice) current, Unpooled.EMPTY_BUFFER, true));
+                        out.add(new HftpReply.SlicePiece((HftpRequest.GetSlice) current, Unpooled.EMPTY_BUFFER, true));
                         state = State.STATUS;
                     }
                     break;
@@ -185,7 +178,7 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
                     int n = (int) Math.min(in.readableBytes(), rawRemaining);
                     rawRemaining -= n;
                     boolean last = rawRemaining == 0;
-                    out.add(new HftpReply.SliceChunk((HftpRequest.GetSlice) current, in.readRetainedSlice(n), last));
+                    out.add(new HftpReply.SlicePiece((HftpRequest.GetSlice) current, in.readRetainedSlice(n), last));
                     if (last) {
                         state = State.STATUS;
                     }
@@ -253,30 +246,19 @@ public class HftpResponseDecoder extends ByteToMessageDecoder {
 
     /** Reads one CRLF line as ASCII, or returns null when it has not all arrived. */
     private String readLine(ByteBuf in) {
-        final int start = in.readerIndex();
-        final int end = in.writerIndex();
-        final int from = start + scanned;
-        final int eol = from < end ? in.forEachByte(from, end - from, ByteProcessor.FIND_CRLF) : -1;
-        if (eol < 0) {
-            scanned = end - start;
-            checkLength(scanned);
-            return null;
-        }
-        if (in.getByte(eol) == '\n') {
+        final int length = lines.scan(in);
+        if (length == CrlfScanner.BARE_LF) {
             throw new HftpProtocolException("LF without CR in a reply");
         }
-        if (eol + 1 == end) {
-            scanned = eol - start;
-            checkLength(scanned);
-            return null;
-        }
-        if (in.getByte(eol + 1) != '\n') {
+        if (length == CrlfScanner.STRAY_CR) {
             throw new HftpProtocolException("CR not followed by LF in a reply");
         }
-        checkLength(eol - start);
-        String line = in.toString(start, eol - start, StandardCharsets.US_ASCII);
-        in.readerIndex(eol + 2);
-        scanned = 0;
+        checkLength(length < 0 ? lines.scanned() : length);
+        if (length < 0) {
+            return null;
+        }
+        String line = in.toString(in.readerIndex(), length, StandardCharsets.US_ASCII);
+        in.skipBytes(length + 2);
         return line;
     }
 

@@ -10,10 +10,11 @@ import java.util.List;
 
 /**
  * Writes server replies: an {@link HftpStatus} as its status line (a shared read-only buffer, no
- * copy), an {@link HftpResponse.Listing} or {@link HftpResponse.Metadata} as {@code 0 OK} and its
+ * copy), an {@link HftpResponse.Help} or {@link HftpResponse.Metadata} as {@code 0 OK} and its
  * body, an {@link HftpResponse.RawSlice} as {@code 0 OK}, its {@code Content-Length} line and the
- * empty line. Any other message, such as the {@link ByteBuf} chunks of a {@link Base64SliceInput}
- * or the {@link io.netty.channel.FileRegion} of a raw slice body, passes through untouched.
+ * empty line. Any other message, such as the {@link ByteBuf} pieces of an {@link HftpListingInput}
+ * or a {@link Base64SliceInput}, or the {@link io.netty.channel.FileRegion} of a raw slice body,
+ * passes through untouched.
  */
 @ChannelHandler.Sharable
 public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
@@ -47,28 +48,12 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             writeDecimal(buf, raw.size());
             buf.writeInt(CRLF_CRLF);
             out.add(buf);
-        } else if (msg instanceof HftpResponse.Metadata) {
+        } else {
             long size = ((HftpResponse.Metadata) msg).size();
             ByteBuf buf = ctx.alloc().ioBuffer(HftpStatus.OK.lineLength() + 21);
             HftpStatus.OK.writeLine(buf);
             writeDecimal(buf, size);
             buf.writeShort(AsciiLines.CRLF);
-            out.add(buf);
-        } else {
-            List<String> names = ((HftpResponse.Listing) msg).names();
-            int length = HftpStatus.OK.lineLength() + 2;
-            for (String name : names) {
-                length += name.length() + 2;
-            }
-            ByteBuf buf = ctx.alloc().ioBuffer(length);
-            try {
-                HftpStatus.OK.writeLine(buf);
-                AsciiLines.writeLines(buf, names, 0, names.size());
-                buf.writeShort(AsciiLines.CRLF);
-            } catch (RuntimeException e) {
-                buf.release();
-                throw e;
-            }
             out.add(buf);
         }
     }

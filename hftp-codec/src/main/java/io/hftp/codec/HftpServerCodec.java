@@ -10,8 +10,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  * The server side in one handler. Added to a pipeline, it puts in its own place, in order, a
  * {@link CrlfLineDecoder} (long lines streamed up to the hard cap), an {@link HftpRequestDecoder},
  * an {@link HftpResponseEncoder} and a {@link ChunkedWriteHandler}. The handler after it then reads
- * {@link HftpRequest}s and writes {@link HftpStatus}es, {@link HftpResponse}s and {@link
- * Base64SliceInput}s; for a raw slice, an {@link HftpResponse.RawSlice} then the body as a {@link
+ * {@link HftpRequest}s and writes {@link HftpStatus}es, {@link HftpResponse}s, {@link
+ * HftpListingInput}s (whole listing replies) and {@link Base64SliceInput}s; for a raw slice, an {@link HftpResponse.RawSlice} then the body as a {@link
  * io.netty.channel.FileRegion} (passed through in order with the other writes, for the transport to
  * send zero-copy) or a {@link RawSliceInput}.
  *

@@ -2,8 +2,6 @@ package io.hftp.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.stream.ChunkedInput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -24,17 +22,9 @@ import java.nio.channels.FileChannel;
  *
  * <p>It closes the file channel when closed if built to own it.
  */
-public final class RawSliceInput implements ChunkedInput<ByteBuf> {
+public final class RawSliceInput extends FileRangeInput {
     /** The default piece: 64 KiB. */
     public static final int DEFAULT_PIECE_SIZE = 64 * 1024;
-
-    private final FileChannel file;
-    private final boolean ownsFile;
-    private final long offset;
-    private final long size;
-    private final int pieceSize;
-
-    private long read;
 
     /**
      * A raw slice body read in pieces of {@code pieceSize} bytes.
@@ -47,17 +37,14 @@ public final class RawSliceInput implements ChunkedInput<ByteBuf> {
      * @throws IllegalArgumentException if {@code pieceSize} is not positive, or offset or size negative
      */
     public RawSliceInput(FileChannel file, long offset, long size, int pieceSize, boolean ownsFile) {
-        if (offset < 0 || size < 0) {
-            throw new IllegalArgumentException("negative offset or size");
-        }
+        super(file, offset, size, checkPieceSize(pieceSize), ownsFile);
+    }
+
+    private static int checkPieceSize(int pieceSize) {
         if (pieceSize < 1) {
             throw new IllegalArgumentException("pieceSize must be positive: " + pieceSize);
         }
-        this.file = file;
-        this.ownsFile = ownsFile;
-        this.offset = offset;
-        this.size = size;
-        this.pieceSize = pieceSize;
+        return pieceSize;
     }
 
     @Override
@@ -66,41 +53,19 @@ public final class RawSliceInput implements ChunkedInput<ByteBuf> {
     }
 
     @Override
-    public void close() throws IOException {
-        if (ownsFile) {
-            file.close();
-        }
-    }
-
-    @Deprecated
-    @Override
-    public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
-        return readChunk(ctx.alloc());
-    }
-
-    @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
         if (read == size) {
             return null;
         }
-        final int n = (int) Math.min(pieceSize, size - read);
+        final int n = nextPieceLength();
         final ByteBuf buf = allocator.ioBuffer(n);
         try {
-            long pos = offset + read;
-            while (buf.readableBytes() < n) {
-                int r = buf.writeBytes(file, pos, n - buf.readableBytes());
-                if (r < 0) {
-                    throw new EOFException("file ended at byte " + pos + " before the slice [" + offset + ", "
-                            + (offset + size) + ")");
-                }
-                pos += r;
-            }
+            readPiece(buf.nioBuffer(0, n));
         } catch (IOException | RuntimeException e) {
             buf.release();
             throw e;
         }
-        read += n;
-        return buf;
+        return buf.writerIndex(n);
     }
 
     @Override

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class Base64SliceInputTest {
     private static final int SMALL_PIECE = 6;
@@ -166,6 +167,24 @@ class Base64SliceInputTest {
         assertThat(Base64SliceInput.encodedLength(3)).isEqualTo(6);
         assertThat(Base64SliceInput.encodedLength(4)).isEqualTo(10);
         assertThat(Base64SliceInput.encodedLength(254L * 128 * 1024)).isEqualTo(44_389_722L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 100, 1000})
+    void base64LengthIsTheLengthOfTheEncodedText(int bytes) {
+        assertThat(Base64SliceInput.base64Length(bytes))
+                .isEqualTo(Base64.getEncoder().encode(new byte[bytes]).length);
+    }
+
+    @Test
+    void base64LengthSaturatesInsteadOfOverflowing() {
+        // 3 * (MAX / 4) bytes still fit; a byte more does not, nor does the largest size a request can ask.
+        long fits = Long.MAX_VALUE / 4 * 3;
+        assertThat(Base64SliceInput.base64Length(fits)).isEqualTo(Long.MAX_VALUE / 4 * 4);
+        assertThat(Base64SliceInput.base64Length(fits + 1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Base64SliceInput.base64Length(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Base64SliceInput.encodedLength(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> Base64SliceInput.base64Length(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -34,8 +34,8 @@ class CrlfLineDecoderTest {
     static List<String> drainInbound(EmbeddedChannel ch) {
         List<String> out = new ArrayList<>();
         for (Object m; (m = ch.readInbound()) != null; ) {
-            if (m instanceof CrlfLinePart) {
-                CrlfLinePart part = (CrlfLinePart) m;
+            if (m instanceof CrlfLinePiece) {
+                CrlfLinePiece part = (CrlfLinePiece) m;
                 boolean last = part.isLast();
                 out.add((last ? "last:" : "part:") + TestBytes.text(TestBytes.drain(part)));
             } else {
@@ -272,7 +272,7 @@ class CrlfLineDecoderTest {
             maxBuffered = Math.max(maxBuffered, decoder.bufferedBytes());
             assertThat(decoder.bufferedBytes()).isLessThanOrEqualTo(maxLineLength + 1);
             for (Object m; (m = ch.readInbound()) != null; ) {
-                CrlfLinePart part = (CrlfLinePart) m;
+                CrlfLinePiece part = (CrlfLinePiece) m;
                 assertThat(part.isLast()).isFalse();
                 assertThat(part.content().forEachByte(b -> b == 'x')).isEqualTo(-1);
                 passedOn += part.content().readableBytes();
@@ -284,7 +284,7 @@ class CrlfLineDecoderTest {
         assertThat(decoder.bufferedBytes()).isLessThanOrEqualTo(maxLineLength + 1);
         ch.writeInbound(Unpooled.wrappedBuffer(bytes("\n")));
         for (Object m; (m = ch.readInbound()) != null; ) {
-            CrlfLinePart part = (CrlfLinePart) m;
+            CrlfLinePiece part = (CrlfLinePiece) m;
             passedOn += part.content().readableBytes();
             assertThat(part.isLast()).isEqualTo(ch.inboundMessages().isEmpty());
             part.release();

@@ -65,8 +65,8 @@ class HftpClientCodecTest {
         List<Object> out = new ArrayList<>();
         StringBuilder slice = null;
         for (Object m; (m = ch.readInbound()) != null; ) {
-            if (m instanceof HftpReply.SliceChunk) {
-                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+            if (m instanceof HftpReply.SlicePiece) {
+                HftpReply.SlicePiece chunk = (HftpReply.SlicePiece) m;
                 HftpRequest.GetSlice request = chunk.request();
                 boolean last = chunk.isLast();
                 slice = slice == null ? new StringBuilder() : slice;
@@ -169,7 +169,7 @@ class HftpClientCodecTest {
         EmbeddedChannel ch = client(listing, meta, empty, hundred, whole, missing, tooFar, emptyListing, quit);
 
         byte[] wire = serverBytes(
-                new HftpResponse.Listing(List.of("a", "data.bin", "...")),
+                new HftpListingInput(List.of("a", "data.bin", "..."), 64),
                 new HftpResponse.Metadata(1000),
                 HftpStatus.OK,
                 sliceBody(10, 0),
@@ -179,7 +179,7 @@ class HftpClientCodecTest {
                 sliceBody(0, 1000),
                 HftpStatus.FILE_NOT_FOUND,
                 HftpStatus.BAD_OFFSET,
-                new HftpResponse.Listing(List.of()),
+                new HftpListingInput(List.of(), 64),
                 HftpStatus.OK);
         Splits.feed(ch, wire, piece);
 
@@ -417,8 +417,8 @@ class HftpClientCodecTest {
         byte[] second = concat(Arrays.copyOfRange(data, 600, 1000), bytes("0 OK\r\n"));
         ch.writeInbound(Unpooled.wrappedBuffer(first));
         ch.writeInbound(Unpooled.wrappedBuffer(second));
-        HftpReply.SliceChunk a = ch.readInbound();
-        HftpReply.SliceChunk b = ch.readInbound();
+        HftpReply.SlicePiece a = ch.readInbound();
+        HftpReply.SlicePiece b = ch.readInbound();
         // The chunks are views of the arrays the bytes came in.
         assertThat(a.content().array()).isSameAs(first);
         assertThat(a.content().readableBytes()).isEqualTo(600);
@@ -457,7 +457,7 @@ class HftpClientCodecTest {
                     quitSeen = true;
                     continue;
                 }
-                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+                HftpReply.SlicePiece chunk = (HftpReply.SlicePiece) m;
                 assertThat(lastSeen).isFalse();
                 lastSeen = chunk.isLast();
                 byte[] got = TestBytes.drain(chunk);
@@ -640,9 +640,9 @@ class HftpClientCodecTest {
                         .anySatisfy(m -> assertThat(e.getMessage()).contains(m)));
         // Whatever arrived before the failure is kept; nothing after it is decoded, and nothing fails again.
         for (Object m; (m = ch.readInbound()) != null; ) {
-            if (m instanceof HftpReply.SliceChunk) {
-                assertThat(((HftpReply.SliceChunk) m).isLast()).isFalse();
-                ((HftpReply.SliceChunk) m).release();
+            if (m instanceof HftpReply.SlicePiece) {
+                assertThat(((HftpReply.SlicePiece) m).isLast()).isFalse();
+                ((HftpReply.SlicePiece) m).release();
             } else {
                 assertThat(m).isInstanceOfAny(HftpReply.Failure.class, HftpReply.QuitOk.class);
             }
@@ -683,7 +683,7 @@ class HftpClientCodecTest {
                 .hasMessageContaining("invalid base64");
         long delivered = 0;
         for (Object m; (m = ch.readInbound()) != null; ) {
-            HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+            HftpReply.SlicePiece chunk = (HftpReply.SlicePiece) m;
             assertThat(chunk.isLast()).isFalse();
             delivered += chunk.content().readableBytes();
             chunk.release();
@@ -701,7 +701,7 @@ class HftpClientCodecTest {
     /** Exposes how many bytes the decoder holds between reads. */
     static final class WatchedDecoder extends HftpResponseDecoder {
         WatchedDecoder(Queue<HftpRequest> sent) {
-            super(sent, DEFAULT_MAX_LINE_LENGTH);
+            super(sent, HftpClientCodec.DEFAULT_MAX_LINE_LENGTH);
         }
 
         WatchedDecoder(Queue<HftpRequest> sent, int maxLineLength, int maxListingNames, long maxListingBytes) {
@@ -742,7 +742,7 @@ class HftpClientCodecTest {
                     assertThat(lastSeen).isTrue();
                     continue;
                 }
-                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+                HftpReply.SlicePiece chunk = (HftpReply.SlicePiece) m;
                 assertThat(lastSeen).isFalse();
                 lastSeen = chunk.isLast();
                 byte[] got = TestBytes.drain(chunk);

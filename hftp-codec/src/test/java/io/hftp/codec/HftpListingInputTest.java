@@ -12,6 +12,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class HftpListingInputTest {
@@ -37,7 +38,7 @@ class HftpListingInputTest {
         List<String> names = names(count);
         HftpListingInput input = new HftpListingInput(names, 1024);
         StringBuilder got = new StringBuilder();
-        int chunks = 0;
+        int pieces = 0;
         while (!input.isEndOfInput()) {
             ByteBuf buf = input.readChunk(ByteBufAllocator.DEFAULT);
             try {
@@ -46,31 +47,28 @@ class HftpListingInputTest {
             } finally {
                 buf.release();
             }
-            chunks++;
+            pieces++;
         }
         assertThat(input.readChunk(ByteBufAllocator.DEFAULT)).isNull();
         assertThat(got.toString()).isEqualTo(expected(names));
         assertThat(input.length()).isEqualTo(got.length());
         assertThat(input.progress()).isEqualTo(input.length());
-        assertThat(chunks).isGreaterThanOrEqualTo(got.length() / (1024 + 257));
+        assertThat(pieces).isGreaterThanOrEqualTo(got.length() / (1024 + 257));
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 5000})
-    void equalsTheEncodersListingThroughAChunkedWriteHandler(int count) {
+    @CsvSource({"0, 64", "0, 16384", "5000, 64", "5000, 16384"})
+    void isTheWholeReplyThroughTheServersWritingHandlers(int count, int pieceSize) {
         List<String> names = names(count);
-        EmbeddedChannel streamed = new EmbeddedChannel(new ChunkedWriteHandler());
-        streamed.writeAndFlush(new HftpListingInput(names, HftpListingInput.DEFAULT_CHUNK_SIZE));
-        EmbeddedChannel whole = new EmbeddedChannel(new HftpResponseEncoder());
-        whole.writeAndFlush(new HftpResponse.Listing(names));
-        assertThat(drain(streamed)).isEqualTo(drain(whole)).isEqualTo(expected(names));
+        EmbeddedChannel streamed = new EmbeddedChannel(new HftpResponseEncoder(), new ChunkedWriteHandler());
+        streamed.writeAndFlush(new HftpListingInput(names, pieceSize));
+        assertThat(drain(streamed)).isEqualTo(expected(names));
         assertFalse(streamed.finish());
-        assertFalse(whole.finish());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, 63})
-    void refusesTinyChunks(int size) {
+    void refusesTinyPieces(int size) {
         assertThatThrownBy(() -> new HftpListingInput(List.of(), size)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,8 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HftpResponseEncoderTest {
 
+    /** Writes {@code messages} as the server codec does: through the encoder and a chunked writer. */
     private static String encode(Object... messages) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HftpResponseEncoder());
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpResponseEncoder(), new ChunkedWriteHandler());
         for (Object m : messages) {
             ch.writeOutbound(m);
         }
@@ -127,12 +129,12 @@ class HftpResponseEncoderTest {
 
     @Test
     void emptyListing() {
-        assertThat(encode(new HftpResponse.Listing(List.of()))).isEqualTo("0 OK\r\n\r\n");
+        assertThat(encode(new HftpListingInput(List.of(), 64))).isEqualTo("0 OK\r\n\r\n");
     }
 
     @Test
     void listingOfThreeNames() {
-        assertThat(encode(new HftpResponse.Listing(List.of("a.txt", "b-2", "..."))))
+        assertThat(encode(new HftpListingInput(List.of("a.txt", "b-2", "..."), 64)))
                 .isEqualTo("0 OK\r\na.txt\r\nb-2\r\n...\r\n\r\n");
     }
 
@@ -146,13 +148,15 @@ class HftpResponseEncoderTest {
             expected.append(name).append("\r\n");
         }
         expected.append("\r\n");
-        assertThat(encode(new HftpResponse.Listing(names))).isEqualTo(expected.toString());
+        assertThat(encode(new HftpListingInput(names, 64))).isEqualTo(expected.toString());
+        assertThat(encode(new HftpListingInput(names, HftpListingInput.DEFAULT_PIECE_SIZE)))
+                .isEqualTo(expected.toString());
     }
 
     @Test
     void repliesKeepTheirOrder() {
         assertThat(encode(
-                        new HftpResponse.Listing(List.of("x")),
+                        new HftpListingInput(List.of("x"), 64),
                         HftpStatus.INVALID_ARGUMENTS,
                         new HftpResponse.Metadata(5),
                         HftpStatus.BAD_EOL))

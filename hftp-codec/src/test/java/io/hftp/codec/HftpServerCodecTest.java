@@ -65,7 +65,7 @@ class HftpServerCodecTest {
                 try (Stream<Path> files = Files.list(dir)) {
                     List<String> names =
                             files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-                    ctx.writeAndFlush(new HftpResponse.Listing(names));
+                    ctx.writeAndFlush(new HftpListingInput(names, HftpListingInput.DEFAULT_PIECE_SIZE));
                 }
             } else if (request instanceof HftpRequest.GetMetadata) {
                 Path p = dir.resolve(((HftpRequest.GetMetadata) request).fileName());

@@ -88,8 +88,8 @@ class ReadmeSnippetTest {
 
         List<Object> replies = new ArrayList<>();
         for (Object m; (m = client.readInbound()) != null; ) {
-            if (m instanceof HftpReply.SliceChunk) {
-                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) m;
+            if (m instanceof HftpReply.SlicePiece) {
+                HftpReply.SlicePiece chunk = (HftpReply.SlicePiece) m;
                 replies.add(chunk.content().toString(StandardCharsets.US_ASCII) + (chunk.isLast() ? "|last" : ""));
                 ReferenceCountUtil.release(chunk);
             } else {
@@ -143,11 +143,13 @@ final class HftpInitializer extends ChannelInitializer<Channel> {
                     ctx.writeAndFlush(HftpStatus.OK).addListener(ChannelFutureListener.CLOSE);
                 } else if (request instanceof HftpRequest.GetFileListing) {
                     try (Stream<Path> files = Files.list(dir)) {
-                        ctx.writeAndFlush(new HftpResponse.Listing(files.filter(Files::isRegularFile)
+                        List<String> names = files.filter(Files::isRegularFile)
                                 .map(p -> p.getFileName().toString())
                                 .filter(name -> name.matches("[A-Za-z0-9._-]+"))
                                 .sorted()
-                                .toList()));
+                                .toList();
+                        // The whole reply, streamed in pieces: never encoded at once, however many names.
+                        ctx.writeAndFlush(new HftpListingInput(names, HftpListingInput.DEFAULT_PIECE_SIZE));
                     }
                 } else if (request instanceof HftpRequest.GetMetadata metadata) {
                     // The decoder passes only names of the form [A-Za-z0-9._-]+, never "." or "..".

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.hftp.codec.BadEolException;
 import io.hftp.codec.CrlfLineDecoder;
-import io.hftp.codec.CrlfLinePart;
+import io.hftp.codec.CrlfLinePiece;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -101,7 +101,7 @@ class CrlfLineDecoderFuzzTest {
                         error = cause;
                         continue;
                     }
-                    if (msg instanceof CrlfLinePart part) {
+                    if (msg instanceof CrlfLinePiece part) {
                         byte[] bytes = ByteBufUtil.getBytes(part.content());
                         assertThat(bytes).doesNotContain((byte) '\r', (byte) '\n');
                         if (!part.isLast()) {

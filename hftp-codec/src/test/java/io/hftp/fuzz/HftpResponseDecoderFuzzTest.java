@@ -304,8 +304,8 @@ class HftpResponseDecoderFuzzTest {
             if (failures > 0) {
                 afterFailure++;
             }
-            if (msg instanceof HftpReply.SliceChunk) {
-                HftpReply.SliceChunk chunk = (HftpReply.SliceChunk) msg;
+            if (msg instanceof HftpReply.SlicePiece) {
+                HftpReply.SlicePiece chunk = (HftpReply.SlicePiece) msg;
                 HftpRequest.GetSlice request = (HftpRequest.GetSlice) chunk.request();
                 ByteArrayOutputStream bytes = slices.computeIfAbsent(request, r -> new ByteArrayOutputStream());
                 ByteBuf content = chunk.content();

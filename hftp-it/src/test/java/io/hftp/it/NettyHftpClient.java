@@ -101,7 +101,7 @@ final class NettyHftpClient implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HftpReply reply) {
-            if (reply instanceof HftpReply.SliceChunk chunk) {
+            if (reply instanceof HftpReply.SlicePiece chunk) {
                 slice.writeBytes(ByteBufUtil.getBytes(chunk.content()));
                 if (chunk.isLast()) {
                     results.add(new Slice(chunk.request(), slice.toByteArray()));

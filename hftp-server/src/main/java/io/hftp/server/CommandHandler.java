@@ -320,7 +320,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                     if (result == null) {
                         status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
                     } else {
-                        HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_CHUNK_SIZE);
+                        HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_PIECE_SIZE);
                         stream(body, ctx.newPromise(), body::progress, request, body.length(), start);
                     }
                     drain();

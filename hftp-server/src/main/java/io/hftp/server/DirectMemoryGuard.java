@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Says when direct memory is too scarce to take one more connection. Every connection's buffers
- * (its write buffer up to the high water mark, a slice piece, a listing chunk) are direct memory,
+ * (its write buffer up to the high water mark, a slice piece, a listing piece) are direct memory,
  * whose limit ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum) is far below
  * {@code max connections × high water mark}; once it is exhausted every allocation fails, on every
  * connection. So new connections are refused (199) while the allocator holds more than a share of

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 /**
  * What to write for a slice whose file is open and whose range fits: the head ({@code 0 OK}, or
  * the raw header), then, unless the slice is empty, a body that streams from the file (base64
- * chunks, or the raw bytes zero-copy where the channel allows it, see {@link RawSliceBody}).
+ * pieces, or the raw bytes zero-copy where the channel allows it, see {@link RawSliceBody}).
  *
  * @param head the first message to write
  * @param body the streamed body, or null when the head is the whole reply

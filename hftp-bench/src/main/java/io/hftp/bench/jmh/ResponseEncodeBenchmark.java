@@ -1,5 +1,6 @@
 package io.hftp.bench.jmh;
 
+import io.hftp.codec.HftpListingInput;
 import io.hftp.codec.HftpResponse;
 import io.hftp.codec.HftpResponseEncoder;
 import io.hftp.codec.HftpStatus;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,9 +21,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Reply encoding throughput of {@link HftpResponseEncoder} on an {@link EmbeddedChannel}: a bare
- * status line ({@code 202 FILE NOT FOUND}), a metadata reply, and listings of 3 and 1,000 names
- * (the sizes of the course's tests). An outbound handler at the head of the pipeline takes each
+ * Reply encoding throughput of the server's writing half ({@link HftpResponseEncoder} and a {@link
+ * ChunkedWriteHandler}) on an {@link EmbeddedChannel}: a bare status line ({@code 202 FILE NOT
+ * FOUND}), a metadata reply, and {@link HftpListingInput} listings of 3 and 1,000 names (the sizes
+ * of the course's tests). An outbound handler at the head of the pipeline takes each
  * encoded buffer, hands it to the {@link Blackhole} and releases it, so the socket is not measured.
  * The score is replies per second.
  */
@@ -48,6 +51,8 @@ public class ResponseEncodeBenchmark extends Defaults {
             writes++;
             blackhole.consume(buf);
             buf.release();
+            // Completes the chunked writer's writes, so a listing ends as it would on a socket.
+            promise.trySuccess();
         }
     }
 
@@ -55,13 +60,13 @@ public class ResponseEncodeBenchmark extends Defaults {
     public void setup(Blackhole blackhole) {
         sink = new Sink();
         sink.blackhole = blackhole;
-        channel = new EmbeddedChannel(sink, new HftpResponseEncoder());
+        channel = new EmbeddedChannel(sink, new HftpResponseEncoder(), new ChunkedWriteHandler());
         pipeline = channel.pipeline();
         message = switch (reply) {
             case "status" -> HftpStatus.FILE_NOT_FOUND;
             case "metadata" -> new HftpResponse.Metadata(123_459);
-            case "listing3" -> new HftpResponse.Listing(names(3));
-            case "listing1000" -> new HftpResponse.Listing(names(1000));
+            case "listing3" -> List.copyOf(names(3));
+            case "listing1000" -> List.copyOf(names(1000));
             default -> throw new IllegalArgumentException(reply);
         };
     }
@@ -93,7 +98,14 @@ public class ResponseEncodeBenchmark extends Defaults {
 
     @Benchmark
     public void encode() {
-        // A new metadata reply per write, as the server creates one per request.
+        // A new metadata reply or listing per write, as the server creates one per request.
+        if (message instanceof List<?> names) {
+            @SuppressWarnings("unchecked")
+            List<String> listing = (List<String>) names;
+            pipeline.writeAndFlush(
+                    new HftpListingInput(listing, HftpListingInput.DEFAULT_PIECE_SIZE), channel.newPromise());
+            return;
+        }
         Object msg = message instanceof HftpResponse.Metadata ? new HftpResponse.Metadata(123_459) : message;
         pipeline.write(msg, channel.voidPromise());
     }

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The client side of a slice: a {@value #SLICE_MIB} MiB {@code get_slice} reply, as a socket
  * would deliver it (pooled direct buffers of {@code readSize} bytes), read by {@link
- * HftpClientCodec} into {@link HftpReply.SliceChunk}s whose bytes are touched and released. One
+ * HftpClientCodec} into {@link HftpReply.SlicePiece}s whose bytes are touched and released. One
  * operation is one MiB of file bytes, so the score in ops/s is the file MiB/s one client thread
  * can decode.
  */
@@ -66,13 +66,13 @@ public class SliceDecodeBenchmark extends Defaults {
             read.writeBytes(reply, at, Math.min(readSize, reply.length - at));
             channel.writeInbound(read);
             for (Object m; (m = channel.readInbound()) != null; ) {
-                ByteBuf content = ((HftpReply.SliceChunk) m).content();
+                ByteBuf content = ((HftpReply.SlicePiece) m).content();
                 int n = content.readableBytes();
                 bytes += n;
                 if (n > 0) {
                     sum += content.getByte(content.readerIndex() + n - 1);
                 }
-                ((HftpReply.SliceChunk) m).release();
+                ((HftpReply.SlicePiece) m).release();
             }
         }
         if (bytes != SLICE_SIZE) {

@@ -335,9 +335,9 @@ public final class LoadGenerator {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (msg instanceof HftpReply.SliceChunk chunk) {
-                    counted(0, 0, chunk.content().readableBytes());
-                    if (chunk.isLast()) {
+                if (msg instanceof HftpReply.SlicePiece piece) {
+                    counted(0, 0, piece.content().readableBytes());
+                    if (piece.isLast()) {
                         completed(1, System.nanoTime());
                     }
                 } else {

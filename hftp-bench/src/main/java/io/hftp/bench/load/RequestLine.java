@@ -1,5 +1,6 @@
 package io.hftp.bench.load;
 
+import io.hftp.codec.Base64SliceInput;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.SliceMode;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public record RequestLine(String text, Kind kind, long sliceSize, HftpRequest re
 
     /** The number of base64 characters (without CRLF) of a successful slice reply. */
     public long sliceTextLength() {
-        return (sliceSize + 2) / 3 * 4;
+        return Base64SliceInput.base64Length(sliceSize);
     }
 
     /** The header of a successful raw slice reply after {@code 0 OK}: {@code Content-Length: N}, an empty line. */
