@@ -248,10 +248,11 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                 status(request, failed, start); // a fatal one closes, and ends the loop
             } else {
                 HftpResponse.Metadata reply = new HftpResponse.Metadata((Long) outcomes[i]);
-                write(reply);
+                ctx.write(reply, ctx.voidPromise());
                 accessLog.answered(request, HftpStatus.OK, reply.replyLength(), start);
             }
         }
+        ctx.flush(); // one write to the socket for the batch, answered outside a read
     }
 
     private void sliceOpened(HftpRequest.GetSlice request, FileStore.OpenFile file, long start) {
