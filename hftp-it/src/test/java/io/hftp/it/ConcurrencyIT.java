@@ -43,7 +43,7 @@ class ConcurrencyIT {
     private static final int SMALL_FILES = 10;
     private static final int BIG_SIZE = 8 * 1024 * 1024;
     private static final long HIGH_WATER_MARK =
-            HftpServerConfig.builder().build().writeBufferHighWaterMark();
+            HftpServerConfig.builder().build().writeBufferWaterMark().high();
     /** A slice piece's text (64 KiB and CRLF) may land on top of a queue just under the mark. */
     private static final long PIECE_TEXT = 64 * 1024 + 2;
 
