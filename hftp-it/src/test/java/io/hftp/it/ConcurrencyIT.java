@@ -262,7 +262,7 @@ class ConcurrencyIT {
             long maxPending = 0;
             long maxSlices = 0;
             for (int i = 0; i < 100; i++) {
-                maxPending = Math.max(maxPending, server.server().pendingOutboundBytes());
+                maxPending = Math.max(maxPending, server.server().stats().pendingOutboundBytes());
                 maxSlices = Math.max(maxSlices, server.server().stats().slicesInFlight());
                 Thread.sleep(10);
             }
