@@ -5,10 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The rules the settings of an {@link HftpServerConfig} obey, each in one place: the builder's
- * setters apply them at once, so a bad value is named where it is set, and the record's constructor
- * applies them again, so that no configuration escapes them. Each check returns the value it
- * accepted, or throws an {@link IllegalArgumentException} (a {@link NullPointerException} for a
+ * The rules the settings of an {@link HftpServerConfig} obey, each in one place: the record's
+ * constructor applies them all, so that no configuration escapes them. Each check returns the value
+ * it accepted, or throws an {@link IllegalArgumentException} (a {@link NullPointerException} for a
  * missing value) whose message names the setting, the rule and the value.
  */
 final class ConfigChecks {

@@ -157,29 +157,10 @@ public record HftpServerConfig(
                 && Objects.equals(metrics, c.metrics);
     }
 
+    /** A hash of the settings that tell servers apart most often: equal configs have equal hashes. */
     @Override
     public int hashCode() {
-        return Objects.hash(
-                address,
-                port,
-                dataDir,
-                transport,
-                threads,
-                maxLineLength,
-                hardCap,
-                idleTimeout,
-                maxConnections,
-                shutdownGrace,
-                accessLog,
-                pieceSize,
-                zeroCopy,
-                maxPipelined,
-                writeBufferWaterMark.low(),
-                writeBufferWaterMark.high(),
-                requestDeadline,
-                maxConnectionsPerAddress,
-                proxyProtocol,
-                metrics);
+        return Objects.hash(address, port, dataDir, transport, writeBufferWaterMark.low(), writeBufferWaterMark.high());
     }
 
     /** A builder with every setting at its default. */
@@ -193,9 +174,9 @@ public record HftpServerConfig(
     }
 
     /**
-     * Builds an {@link HftpServerConfig}. Every setter checks its value at once, by the rule the
-     * configuration's constructor applies; see the components of {@link HftpServerConfig} for what
-     * each setting does.
+     * Builds an {@link HftpServerConfig}. The setters take any value: {@link #build()} checks them
+     * all, by the rules of the configuration's constructor; see the components of {@link
+     * HftpServerConfig} for what each setting does.
      */
     public static final class Builder {
         private String address = DEFAULT_ADDRESS;
@@ -245,61 +226,61 @@ public record HftpServerConfig(
 
         /** See {@link HftpServerConfig#address()}. */
         public Builder address(String address) {
-            this.address = ConfigChecks.present("address", address);
+            this.address = address;
             return this;
         }
 
         /** See {@link HftpServerConfig#port()}. */
         public Builder port(int port) {
-            this.port = ConfigChecks.port("port", port);
+            this.port = port;
             return this;
         }
 
         /** See {@link HftpServerConfig#dataDir()}. */
         public Builder dataDir(Path dataDir) {
-            this.dataDir = ConfigChecks.present("data directory", dataDir);
+            this.dataDir = dataDir;
             return this;
         }
 
         /** See {@link HftpServerConfig#transport()}. */
         public Builder transport(Transport transport) {
-            this.transport = ConfigChecks.present("transport", transport);
+            this.transport = transport;
             return this;
         }
 
         /** See {@link HftpServerConfig#threads()}. */
         public Builder threads(int threads) {
-            this.threads = ConfigChecks.atLeast("threads", 0, threads);
+            this.threads = threads;
             return this;
         }
 
         /** See {@link HftpServerConfig#maxLineLength()}. */
         public Builder maxLineLength(int maxLineLength) {
-            this.maxLineLength = ConfigChecks.atLeast("max line length", ConfigChecks.MIN_LINE_LENGTH, maxLineLength);
+            this.maxLineLength = maxLineLength;
             return this;
         }
 
         /** See {@link HftpServerConfig#hardCap()}. */
         public Builder hardCap(long hardCap) {
-            this.hardCap = ConfigChecks.atLeast("hard cap", ConfigChecks.MIN_LINE_LENGTH, hardCap);
+            this.hardCap = hardCap;
             return this;
         }
 
         /** See {@link HftpServerConfig#idleTimeout()}; zero turns the timeout off. */
         public Builder idleTimeout(Duration idleTimeout) {
-            this.idleTimeout = ConfigChecks.notNegative("idle timeout", idleTimeout);
+            this.idleTimeout = idleTimeout;
             return this;
         }
 
         /** See {@link HftpServerConfig#maxConnections()}. */
         public Builder maxConnections(int maxConnections) {
-            this.maxConnections = ConfigChecks.atLeast("max connections", 1, maxConnections);
+            this.maxConnections = maxConnections;
             return this;
         }
 
         /** See {@link HftpServerConfig#shutdownGrace()}. */
         public Builder shutdownGrace(Duration shutdownGrace) {
-            this.shutdownGrace = ConfigChecks.notNegative("shutdown grace", shutdownGrace);
+            this.shutdownGrace = shutdownGrace;
             return this;
         }
 
@@ -311,7 +292,7 @@ public record HftpServerConfig(
 
         /** See {@link HftpServerConfig#pieceSize()}. */
         public Builder pieceSize(int pieceSize) {
-            this.pieceSize = ConfigChecks.pieceSize(pieceSize);
+            this.pieceSize = pieceSize;
             return this;
         }
 
@@ -323,17 +304,20 @@ public record HftpServerConfig(
 
         /** See {@link HftpServerConfig#maxPipelined()}. */
         public Builder maxPipelined(int maxPipelined) {
-            this.maxPipelined = ConfigChecks.atLeast("max pipelined", 1, maxPipelined);
+            this.maxPipelined = maxPipelined;
             return this;
         }
 
         /** See {@link HftpServerConfig#writeBufferWaterMark()}. */
         public Builder writeBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
-            this.writeBufferWaterMark = ConfigChecks.waterMark(writeBufferWaterMark);
+            this.writeBufferWaterMark = writeBufferWaterMark;
             return this;
         }
 
-        /** As {@link #writeBufferWaterMark(WriteBufferWaterMark)}, from the two marks in bytes. */
+        /**
+         * As {@link #writeBufferWaterMark(WriteBufferWaterMark)}, from the two marks in bytes; checked
+         * here, as the mark is made here.
+         */
         public Builder writeBufferWaterMarks(int low, int high) {
             this.writeBufferWaterMark = ConfigChecks.waterMark(low, high);
             return this;
@@ -341,14 +325,13 @@ public record HftpServerConfig(
 
         /** See {@link HftpServerConfig#requestDeadline()}; zero turns the deadline off. */
         public Builder requestDeadline(Duration requestDeadline) {
-            this.requestDeadline = ConfigChecks.notNegative("request deadline", requestDeadline);
+            this.requestDeadline = requestDeadline;
             return this;
         }
 
         /** See {@link HftpServerConfig#maxConnectionsPerAddress()}. */
         public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
-            this.maxConnectionsPerAddress =
-                    ConfigChecks.atLeast("max connections per address", 1, maxConnectionsPerAddress);
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
             return this;
         }
 
@@ -369,7 +352,13 @@ public record HftpServerConfig(
             return metrics(hostPort == null || hostPort.isBlank() ? null : HftpMetrics.parseHostPort(hostPort.strip()));
         }
 
-        /** The configuration; checks that the settings agree with each other. */
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException naming the first setting that breaks its rule, or two
+         *     that disagree
+         * @throws NullPointerException naming a setting given as null (all but the metrics address)
+         */
         public HftpServerConfig build() {
             return new HftpServerConfig(
                     address,

@@ -54,7 +54,7 @@ class HftpServerConfigTest {
     }
 
     @Test
-    void eachBadValueIsRefusedWhenSetNamingTheSettingTheRuleAndTheValue() {
+    void eachBadValueIsRefusedWhenBuiltNamingTheSettingTheRuleAndTheValue() {
         refused(b -> b.port(-1), "port must be 0..65535: -1");
         refused(b -> b.port(65536), "port must be 0..65535: 65536");
         refused(b -> b.threads(-2), "threads must be at least 0: -2");
@@ -72,16 +72,17 @@ class HftpServerConfigTest {
 
     @Test
     void aMissingValueIsRefusedByName() {
-        assertThatThrownBy(() -> HftpServerConfig.builder().address(null))
+        assertThatThrownBy(() -> HftpServerConfig.builder().address(null).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("address must be given");
-        assertThatThrownBy(() -> HftpServerConfig.builder().dataDir(null))
+        assertThatThrownBy(() -> HftpServerConfig.builder().dataDir(null).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("data directory must be given");
-        assertThatThrownBy(() -> HftpServerConfig.builder().idleTimeout(null))
+        assertThatThrownBy(() -> HftpServerConfig.builder().idleTimeout(null).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("idle timeout must be given");
-        assertThatThrownBy(() -> HftpServerConfig.builder().writeBufferWaterMark(null))
+        assertThatThrownBy(() ->
+                        HftpServerConfig.builder().writeBufferWaterMark(null).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("write buffer water mark must be given");
     }
@@ -232,7 +233,11 @@ class HftpServerConfigTest {
     }
 
     private static void refused(Consumer<HftpServerConfig.Builder> setting, String message) {
-        ThrowingCallable set = () -> setting.accept(HftpServerConfig.builder());
+        HftpServerConfig.Builder b = HftpServerConfig.builder();
+        ThrowingCallable set = () -> {
+            setting.accept(b);
+            b.build();
+        };
         assertThatThrownBy(set).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
     }
 
@@ -268,17 +273,21 @@ class HftpServerConfigTest {
 
     @Test
     void refusesANegativeDeadline() {
-        assertThatThrownBy(() -> HftpServerConfig.builder().requestDeadline(Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> HftpServerConfig.builder()
+                        .requestDeadline(Duration.ofSeconds(-1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("request deadline");
     }
 
     @Test
     void refusesANonPositivePerAddressLimit() {
-        assertThatThrownBy(() -> HftpServerConfig.builder().maxConnectionsPerAddress(0))
+        assertThatThrownBy(() ->
+                        HftpServerConfig.builder().maxConnectionsPerAddress(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("per address");
-        assertThatThrownBy(() -> HftpServerConfig.builder().maxConnectionsPerAddress(-5))
+        assertThatThrownBy(() ->
+                        HftpServerConfig.builder().maxConnectionsPerAddress(-5).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
