@@ -9,12 +9,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +32,9 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     private final ServerStats stats;
     private final ChannelGroup children;
     private final DirectMemoryGuard memory;
-    private final FileStore store;
-    private final EventExecutorGroup blocking;
-    private final FileTasks files;
-    private final DirectoryListings listings;
+    /** Makes the handler that serves the requests of a connection admitted. */
+    private final Supplier<CommandHandler> commands;
+
     private final HftpServerCodec codec;
     /** Open connections per peer address, refused ones included, for the per-address limit. */
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
@@ -46,24 +45,18 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     private final RateLimitedLog badHeaders =
             new RateLimitedLog(log, "connections without a valid PROXY header", 10, TimeUnit.SECONDS);
 
-    /** Connections admitted join {@code children}; their commands are served from the rest. */
+    /** Connections admitted join {@code children} and are served by a handler from {@code commands}. */
     ConnectionInitializer(
             HftpServerConfig config,
             ServerStats stats,
             ChannelGroup children,
             DirectMemoryGuard memory,
-            FileStore store,
-            EventExecutorGroup blocking,
-            FileTasks files,
-            DirectoryListings listings) {
+            Supplier<CommandHandler> commands) {
         this.config = config;
         this.stats = stats;
         this.children = children;
         this.memory = memory;
-        this.store = store;
-        this.blocking = blocking;
-        this.files = files;
-        this.listings = listings;
+        this.commands = commands;
         this.codec = new HftpServerCodec(config.maxLineLength(), config.hardCap());
     }
 
@@ -137,7 +130,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
         }
         ch.pipeline().addLast("codec", codec);
         ch.pipeline().addLast("flush", CommandHandler.flushConsolidation());
-        ch.pipeline().addLast("commands", new CommandHandler(store, blocking, files, config, stats, listings));
+        ch.pipeline().addLast("commands", commands.get());
     }
 
     /** Answers 199 and closes, without reading anything the client sent. */

@@ -122,7 +122,12 @@ public final class HftpServer implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, Math.max(1024, config.maxConnections())),
                 64,
                 FileTasks.DEFAULT_TIMEOUT_MILLIS);
-        initializer = new ConnectionInitializer(config, stats, children, memory, store, blocking, files, listings);
+        initializer = new ConnectionInitializer(
+                config,
+                stats,
+                children,
+                memory,
+                () -> new CommandHandler(store, blocking, files, config, stats, listings));
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
