@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and a whole slice of its own file, then {@code quit}, checked byte for byte up to the server's
  * close. {@link #close()} stops both and fails unless every round was right and at least one ran.
  *
- * <p>The sampler keeps the peaks of {@link io.hftp.server.HftpServer#pendingOutboundBytes()}, of the
+ * <p>The sampler keeps the peaks of {@link io.hftp.server.ServerStats#pendingOutboundBytes()}, of the
  * open connections and of the direct memory the default Netty allocator holds (the server's
  * buffers: the tests' own clients use plain sockets).
  */
@@ -96,7 +96,7 @@ final class Bystander implements AutoCloseable {
     }
 
     private void sampleOnce() {
-        maxPending.accumulateAndGet(server.server().pendingOutboundBytes(), Math::max);
+        maxPending.accumulateAndGet(server.server().stats().pendingOutboundBytes(), Math::max);
         maxOpen.accumulateAndGet(server.server().stats().openConnections(), Math::max);
         maxDirect.accumulateAndGet(nettyDirectMemory(), Math::max);
     }

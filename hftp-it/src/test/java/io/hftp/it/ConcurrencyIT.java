@@ -43,7 +43,7 @@ class ConcurrencyIT {
     private static final int SMALL_FILES = 10;
     private static final int BIG_SIZE = 8 * 1024 * 1024;
     private static final long HIGH_WATER_MARK =
-            HftpServerConfig.builder().build().writeBufferHighWaterMark();
+            HftpServerConfig.builder().build().writeBufferWaterMark().high();
     /** A slice piece's text (64 KiB and CRLF) may land on top of a queue just under the mark. */
     private static final long PIECE_TEXT = 64 * 1024 + 2;
 
@@ -262,7 +262,7 @@ class ConcurrencyIT {
             long maxPending = 0;
             long maxSlices = 0;
             for (int i = 0; i < 100; i++) {
-                maxPending = Math.max(maxPending, server.server().pendingOutboundBytes());
+                maxPending = Math.max(maxPending, server.server().stats().pendingOutboundBytes());
                 maxSlices = Math.max(maxSlices, server.server().stats().slicesInFlight());
                 Thread.sleep(10);
             }

@@ -28,10 +28,9 @@ final class DirectMemoryGuard {
     /** A guard over {@code allocator}'s direct memory against the JVM's limit. */
     static DirectMemoryGuard of(ByteBufAllocator allocator) {
         long max = PlatformDependent.maxDirectMemory();
-        if (!(allocator instanceof ByteBufAllocatorMetricProvider) || max <= 0) {
+        if (!(allocator instanceof ByteBufAllocatorMetricProvider metrics) || max <= 0) {
             return new DirectMemoryGuard(() -> 0, Long.MAX_VALUE);
         }
-        ByteBufAllocatorMetricProvider metrics = (ByteBufAllocatorMetricProvider) allocator;
         return new DirectMemoryGuard(() -> metrics.metric().usedDirectMemory(), (long) (max * DEFAULT_SHARE));
     }
 

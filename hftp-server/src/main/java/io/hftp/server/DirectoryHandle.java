@@ -19,12 +19,12 @@ final class DirectoryHandle implements AutoCloseable {
 
     static DirectoryHandle open(Path dir) throws IOException {
         DirectoryStream<Path> ds = Files.newDirectoryStream(dir);
-        if (!(ds instanceof SecureDirectoryStream)) {
+        if (!(ds instanceof SecureDirectoryStream<Path> secure)) {
             ds.close();
             // Linux provides it (openat, fstatat); the daemon serves nowhere it cannot be safe.
             throw new IOException("this platform cannot open files relative to a directory safely");
         }
-        return new DirectoryHandle((SecureDirectoryStream<Path>) ds);
+        return new DirectoryHandle(secure);
     }
 
     /** A relative path: the secure stream resolves it against its own descriptor. */

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * <p>Every method may block on the file system (a FIFO swapped in blocks {@code open} until a writer
  * comes): call them off the event loops. Thread-safe.
  */
-public final class FileStore implements AutoCloseable {
+final class FileStore implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final Set<OpenOption> READ_WRITE =
@@ -177,7 +177,7 @@ public final class FileStore implements AutoCloseable {
         DirectoryHandle dir = handle;
         try {
             Object mode = Files.getAttribute(root.resolve(name), "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if (!(mode instanceof Integer) || ((Integer) mode & S_IFMT) != S_IFIFO) {
+            if (!(mode instanceof Integer m) || (m & S_IFMT) != S_IFIFO) {
                 return;
             }
             dir.stream.newByteChannel(dir.path(name), READ_WRITE).close();
@@ -310,7 +310,7 @@ public final class FileStore implements AutoCloseable {
             return true;
         }
         // The JDK reports ELOOP of an O_NOFOLLOW open as a plain IOException, the rest with a reason.
-        String reason = e instanceof FileSystemException ? ((FileSystemException) e).getReason() : e.getMessage();
+        String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
         return reason != null
                 && (reason.startsWith("File name too long")
                         || reason.startsWith("Too many levels of symbolic links")
@@ -327,7 +327,7 @@ public final class FileStore implements AutoCloseable {
     }
 
     /** An open file and its size when it was opened. The caller closes the channel. */
-    public static final class OpenFile {
+    static final class OpenFile {
         private final FileChannel channel;
         private final long size;
 
@@ -353,7 +353,7 @@ public final class FileStore implements AutoCloseable {
     }
 
     /** The named file is not one the store serves. */
-    public static final class NotFoundException extends Exception {
+    static final class NotFoundException extends Exception {
         private static final long serialVersionUID = 1L;
 
         NotFoundException(String name) {
@@ -365,7 +365,7 @@ public final class FileStore implements AutoCloseable {
      * The named file exists but the server cannot open or read it: answered 199 (rule 5). The
      * message is the file name, the cause the file system's error.
      */
-    public static final class UnreadableException extends Exception {
+    static final class UnreadableException extends Exception {
         private static final long serialVersionUID = 1L;
         private final long size;
 

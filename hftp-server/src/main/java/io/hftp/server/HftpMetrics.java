@@ -215,15 +215,12 @@ final class HftpMetrics implements ServerStats.RequestTimer, AutoCloseable {
             throw new IllegalArgumentException("metrics address must be HOST:PORT: '" + hostPort + "'");
         }
         String port = hostPort.substring(colon + 1);
-        try {
-            int p = Integer.parseInt(port);
-            if (p < 0 || p > 65535 || !port.chars().allMatch(Character::isDigit)) {
-                throw new NumberFormatException();
-            }
-            return InetSocketAddress.createUnresolved(host, p);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("metrics port must be 0..65535: '" + hostPort + "'");
+        // At most 6 digits: a number parseInt takes whole, which the port rule then judges.
+        if (port.isEmpty() || port.length() > 6 || !port.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("metrics port must be a number: '" + hostPort + "'");
         }
+        return InetSocketAddress.createUnresolved(
+                host, ConfigChecks.port("metrics port in '" + hostPort + "'", Integer.parseInt(port)));
     }
 
     private static String[] commandLabels() {

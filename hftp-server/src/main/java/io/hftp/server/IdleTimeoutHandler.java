@@ -138,8 +138,8 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
     /** The event loop's clock, so that tests can move it. */
     private long ticker() {
         EventExecutor executor = ctx.executor();
-        return executor instanceof AbstractScheduledEventExecutor
-                ? ((AbstractScheduledEventExecutor) executor).ticker().nanoTime()
+        return executor instanceof AbstractScheduledEventExecutor scheduled
+                ? scheduled.ticker().nanoTime()
                 : System.nanoTime();
     }
 }

@@ -48,104 +48,104 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = {"-a", "--address"},
-            defaultValue = "0.0.0.0",
+            defaultValue = HftpServerConfig.DEFAULT_ADDRESS,
             description = "Address to listen on (default: ${DEFAULT-VALUE}: every interface).")
     String address;
 
     @Option(
             names = {"-p", "--port"},
-            defaultValue = "19500",
+            defaultValue = "" + HftpServerConfig.DEFAULT_PORT,
             description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(
             names = {"-d", "--datadir"},
-            defaultValue = "testdata",
+            defaultValue = HftpServerConfig.DEFAULT_DATA_DIR,
             description = "Directory to serve, created if missing (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(
             names = "--transport",
-            defaultValue = "auto",
+            defaultValue = HftpServerConfig.DEFAULT_TRANSPORT,
             description =
                     "I/O transport: auto, epoll, io_uring or nio (default: ${DEFAULT-VALUE}: the first available in that order).")
     String transport;
 
     @Option(
             names = "--threads",
-            defaultValue = "0",
+            defaultValue = "" + HftpServerConfig.DEFAULT_THREADS,
             description = "Event loop threads, 0 for twice the cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(
             names = "--max-line-length",
-            defaultValue = "8192",
+            defaultValue = "" + HftpServerConfig.DEFAULT_MAX_LINE_LENGTH,
             description = "Request line limit in bytes; longer lines are judged in pieces (default: ${DEFAULT-VALUE}).")
     int maxLineLength;
 
     @Option(
             names = "--hard-cap",
-            defaultValue = "16777216",
+            defaultValue = "" + HftpServerConfig.DEFAULT_HARD_CAP,
             description =
                     "Longest request line accepted at all, in bytes; longer is answered 101 (default: ${DEFAULT-VALUE}).")
     long hardCap;
 
     @Option(
             names = "--idle-timeout",
-            defaultValue = "300",
+            defaultValue = "" + HftpServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS,
             description =
                     "Seconds without input or output progress before a connection is closed, 0 for never (default: ${DEFAULT-VALUE}).")
     long idleTimeout;
 
     @Option(
             names = "--max-connections",
-            defaultValue = "10000",
+            defaultValue = "" + HftpServerConfig.DEFAULT_MAX_CONNECTIONS,
             description = "Connections served at once; more are answered 199 and closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @Option(
             names = "--max-connections-per-address",
-            defaultValue = "256",
+            defaultValue = "" + HftpServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
             description =
                     "Connections served at once from one IP address; more are answered 199 and closed (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
     @Option(
             names = "--request-deadline",
-            defaultValue = "30",
+            defaultValue = "" + HftpServerConfig.DEFAULT_REQUEST_DEADLINE_SECONDS,
             description =
                     "Seconds a request line may take to arrive whole, however it trickles, 0 for no limit (default: ${DEFAULT-VALUE}).")
     long requestDeadline;
 
     @Option(
             names = "--max-pipelined",
-            defaultValue = "64",
+            defaultValue = "" + HftpServerConfig.DEFAULT_MAX_PIPELINED,
             description =
                     "Requests received but not yet answered before a connection stops being read (default: ${DEFAULT-VALUE}).")
     int maxPipelined;
 
     @Option(
             names = "--shutdown-grace",
-            defaultValue = "10",
+            defaultValue = "" + HftpServerConfig.DEFAULT_SHUTDOWN_GRACE_SECONDS,
             description = "Seconds a shutdown lets replies in flight finish (default: ${DEFAULT-VALUE}).")
     long shutdownGrace;
 
     @Option(
             names = "--piece-size",
-            defaultValue = "49152",
+            defaultValue = "" + HftpServerConfig.DEFAULT_PIECE_SIZE,
             description = "File bytes read and base64-encoded per piece of a slice (default: ${DEFAULT-VALUE}).")
     int pieceSize;
 
     @Option(
             names = "--write-buffer-high",
-            defaultValue = "524288",
+            defaultValue = "" + HftpServerConfig.DEFAULT_WRITE_BUFFER_HIGH,
             description =
                     "Bytes queued for a client above which the server stops answering and reading it (default: ${DEFAULT-VALUE}).")
     int writeBufferHigh;
 
     @Option(
             names = "--write-buffer-low",
-            defaultValue = "262144",
+            defaultValue = "" + HftpServerConfig.DEFAULT_WRITE_BUFFER_LOW,
             description = "Bytes queued for a client below which it is served again (default: ${DEFAULT-VALUE}).")
     int writeBufferLow;
 

@@ -90,12 +90,11 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HAProxyMessage) || done) {
+        if (!(msg instanceof HAProxyMessage header) || done) {
             // The decoder passes nothing else before the header; after it, this handler is gone.
             ReferenceCountUtil.release(msg);
             return;
         }
-        HAProxyMessage header = (HAProxyMessage) msg;
         try {
             SocketAddress client = client(header);
             if (client != null) {

@@ -52,8 +52,8 @@ final class RawSliceBody implements ChannelProgressiveFutureListener {
      */
     static final MessageSizeEstimator ESTIMATOR = new MessageSizeEstimator() {
         private final Handle fallback = DefaultMessageSizeEstimator.DEFAULT.newHandle();
-        private final Handle handle = msg -> msg instanceof FileRegion
-                ? (int) Math.min(((FileRegion) msg).count() - ((FileRegion) msg).transferred(), Integer.MAX_VALUE)
+        private final Handle handle = msg -> msg instanceof FileRegion region
+                ? (int) Math.min(region.count() - region.transferred(), Integer.MAX_VALUE)
                 : fallback.size(msg);
 
         @Override

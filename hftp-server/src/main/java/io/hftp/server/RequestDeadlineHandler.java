@@ -75,8 +75,7 @@ final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!expired && msg instanceof ByteBuf) {
-            ByteBuf buf = (ByteBuf) msg;
+        if (!expired && msg instanceof ByteBuf buf) {
             if (buf.isReadable()) {
                 // From the end: the last line feed is all that matters, and in ordinary traffic it
                 // is the last byte read.
@@ -131,8 +130,8 @@ final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
     /** The event loop's clock, so that tests can move it. */
     private long ticker() {
         EventExecutor executor = ctx.executor();
-        return executor instanceof AbstractScheduledEventExecutor
-                ? ((AbstractScheduledEventExecutor) executor).ticker().nanoTime()
+        return executor instanceof AbstractScheduledEventExecutor scheduled
+                ? scheduled.ticker().nanoTime()
                 : System.nanoTime();
     }
 }

@@ -4,6 +4,9 @@ import io.hftp.codec.HftpCommand;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpStatus;
 import io.hftp.codec.SliceMode;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -43,7 +46,33 @@ public final class ServerStats {
     /** Told each answered request's time to last byte, when metrics are served. */
     private volatile RequestTimer timer;
 
-    ServerStats() {}
+    /** The connections served, whose outbound buffers {@link #pendingOutboundBytes()} sums. */
+    private final Iterable<Channel> connections;
+
+    /** Counters of a server with no connections to watch (tests of single handlers). */
+    ServerStats() {
+        this(List.of());
+    }
+
+    /** Counters of a server serving {@code connections}, a live thread-safe collection. */
+    ServerStats(Iterable<Channel> connections) {
+        this.connections = connections;
+    }
+
+    /**
+     * The bytes waiting in the connections' outbound buffers now, summed: with backpressure it stays
+     * near {@code connections × high water mark} whatever the clients ask for.
+     */
+    public long pendingOutboundBytes() {
+        long total = 0;
+        for (Channel ch : connections) {
+            ChannelOutboundBuffer buf = ch.unsafe().outboundBuffer();
+            if (buf != null) {
+                total += buf.totalPendingWriteBytes();
+            }
+        }
+        return total;
+    }
 
     /** Connections open now (refused ones included until they are closed). */
     public long openConnections() {
@@ -239,8 +268,8 @@ public final class ServerStats {
         int command = index(request.command());
         requests[command * STATUSES.length + status.ordinal()].increment();
         LongAdder form = otherReplyBytes;
-        if (status == HftpStatus.OK && request instanceof HftpRequest.GetSlice) {
-            form = ((HftpRequest.GetSlice) request).mode() == SliceMode.RAW ? rawSliceBytes : base64SliceBytes;
+        if (status == HftpStatus.OK && request instanceof HftpRequest.GetSlice slice) {
+            form = slice.mode() == SliceMode.RAW ? rawSliceBytes : base64SliceBytes;
         }
         form.add(bytes);
         RequestTimer t = timer;

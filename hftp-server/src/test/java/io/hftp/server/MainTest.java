@@ -49,8 +49,8 @@ class MainTest {
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(c.maxConnections()).isEqualTo(10_000);
         assertThat(c.accessLog()).isTrue();
-        assertThat(c.writeBufferHighWaterMark()).isEqualTo(512 * 1024);
-        assertThat(c.writeBufferLowWaterMark()).isEqualTo(256 * 1024);
+        assertThat(c.writeBufferWaterMark().high()).isEqualTo(512 * 1024);
+        assertThat(c.writeBufferWaterMark().low()).isEqualTo(256 * 1024);
         assertThat(c.maxConnectionsPerAddress()).isEqualTo(256);
         assertThat(c.requestDeadline()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.proxyProtocol()).isFalse();
@@ -117,8 +117,8 @@ class MainTest {
         assertThat(c.requestDeadline()).isZero();
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.pieceSize()).isEqualTo(3072);
-        assertThat(c.writeBufferHighWaterMark()).isEqualTo(65536);
-        assertThat(c.writeBufferLowWaterMark()).isEqualTo(1024);
+        assertThat(c.writeBufferWaterMark().high()).isEqualTo(65536);
+        assertThat(c.writeBufferWaterMark().low()).isEqualTo(1024);
         assertThat(c.accessLog()).isFalse();
     }
 

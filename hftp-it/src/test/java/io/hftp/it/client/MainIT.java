@@ -47,7 +47,10 @@ class MainIT {
 
     @AfterAll
     void stop() {
-        server.close();
+        // Null when the start failed (no reference server here): nothing to close.
+        if (server != null) {
+            server.close();
+        }
     }
 
     private int run(String... args) {
