@@ -124,21 +124,20 @@ final class FileTasks implements AutoCloseable {
     /** Why a call gave no result. */
     enum Failure {
         /** It outlived the time limit while queued. */
-        TIMED_OUT,
+        TIMED_OUT("waited over %d ms for the file system"),
         /** It outlived the time limit while running: its thread is stuck in the file system. */
-        STUCK,
+        STUCK("took over %d ms in the file system (a thread is stuck there)"),
         /** There was no room for it. */
-        REJECTED;
+        REJECTED("found no room to run in the file system");
+
+        private final String why;
+
+        Failure(String why) {
+            this.why = why;
+        }
 
         String describe(long timeoutMillis) {
-            switch (this) {
-                case TIMED_OUT:
-                    return "waited over " + timeoutMillis + " ms for the file system";
-                case STUCK:
-                    return "took over " + timeoutMillis + " ms in the file system (a thread is stuck there)";
-                default:
-                    return "found no room to run in the file system";
-            }
+            return String.format(why, timeoutMillis);
         }
     }
 
