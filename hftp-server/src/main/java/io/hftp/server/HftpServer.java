@@ -105,9 +105,8 @@ public final class HftpServer implements AutoCloseable {
         if (config.metrics() != null) {
             startMetrics();
         }
-        int threads = config.threads() > 0
-                ? config.threads()
-                : 2 * Runtime.getRuntime().availableProcessors();
+        int threads =
+                config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         group = new MultiThreadIoEventLoopGroup(
                 threads, new DefaultThreadFactory("hftp", true), transport.ioHandlerFactory());
         blocking = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("hftp-fs", true));

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param port the port to bind, 0 for any free one; default {@value #DEFAULT_PORT}
  * @param dataDir the served directory, created when missing; default {@value #DEFAULT_DATA_DIR}
  * @param transport the I/O transport; default {@link Transport#AUTO}
- * @param threads the number of event loop threads; 0 (the default) means twice the number of cores
+ * @param threads the number of event loop threads; 0 (the default) means one per core
  * @param maxLineLength the request line limit: longer lines are judged in pieces (protocol rule 8);
  *     default 8 KiB
  * @param hardCap a request line longer than this is refused with 101; default 16 MiB
@@ -77,7 +77,7 @@ public record HftpServerConfig(
     public static final String DEFAULT_DATA_DIR = "testdata";
     /** The default transport's name ({@link Transport#cliName()}): the best available. */
     public static final String DEFAULT_TRANSPORT = "auto";
-    /** The default number of event loop threads: 0, twice the number of cores. */
+    /** The default number of event loop threads: 0, one per core. */
     public static final int DEFAULT_THREADS = 0;
     /** The default request line limit, in bytes. */
     public static final int DEFAULT_MAX_LINE_LENGTH = HftpServerCodec.DEFAULT_MAX_LINE_LENGTH;

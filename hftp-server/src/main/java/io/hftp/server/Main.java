@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer> {
     @Option(
             names = "--threads",
             defaultValue = "" + HftpServerConfig.DEFAULT_THREADS,
-            description = "Event loop threads, 0 for twice the cores (default: ${DEFAULT-VALUE}).")
+            description = "Event loop threads, 0 for one per core (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(
