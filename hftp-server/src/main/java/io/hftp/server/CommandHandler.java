@@ -104,14 +104,14 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HftpRequest)) {
+        if (!(msg instanceof HftpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (state == RequestState.CLOSED) {
             return;
         }
-        pending.add((HftpRequest) msg);
+        pending.add(request);
         drain();
     }
 
@@ -216,13 +216,12 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void answer(HftpRequest request) {
         final long start = accessLog.start();
-        if (request instanceof HftpRequest.GetSlice) {
-            HftpRequest.GetSlice slice = (HftpRequest.GetSlice) request;
+        if (request instanceof HftpRequest.GetSlice slice) {
             offLoop(request, slice.fileName(), start, () -> store.open(slice.fileName()), result -> {
                 sliceOpened(slice, (FileStore.OpenFile) result, start);
             });
-        } else if (request instanceof HftpRequest.GetMetadata) {
-            List<HftpRequest.GetMetadata> batch = MetadataBatch.take((HftpRequest.GetMetadata) request, pending);
+        } else if (request instanceof HftpRequest.GetMetadata metadata) {
+            List<HftpRequest.GetMetadata> batch = MetadataBatch.take(metadata, pending);
             String name = batch.get(0).fileName();
             offLoop(request, name, start, () -> MetadataBatch.sizes(store, batch), result -> {
                 sized(batch, (Object[]) result, start);

@@ -21,29 +21,22 @@ final class FileOutcome {
      * where the server is at fault; null when {@code outcome} is the call's result.
      */
     static HftpStatus failure(HftpRequest request, Object outcome, FileStore store, long timeoutMillis, String peer) {
-        if (outcome instanceof FileTasks.Failure) {
-            log.warn(
-                    "closing connection {}: {} {}",
-                    peer,
-                    request,
-                    ((FileTasks.Failure) outcome).describe(timeoutMillis));
+        if (outcome instanceof FileTasks.Failure failure) {
+            log.warn("closing connection {}: {} {}", peer, request, failure.describe(timeoutMillis));
             return HftpStatus.INTERNAL_SERVER_ERROR;
         }
         if (outcome instanceof FileStore.NotFoundException) {
             return HftpStatus.FILE_NOT_FOUND;
         }
-        if (outcome instanceof FileStore.UnreadableException) {
-            FileStore.UnreadableException e = (FileStore.UnreadableException) outcome;
-            if (request instanceof HftpRequest.GetSlice
-                    && e.size() >= 0
-                    && !((HftpRequest.GetSlice) request).fitsIn(e.size())) {
+        if (outcome instanceof FileStore.UnreadableException e) {
+            if (request instanceof HftpRequest.GetSlice slice && e.size() >= 0 && !slice.fitsIn(e.size())) {
                 return HftpStatus.BAD_OFFSET;
             }
             store.warnUnreadable(e);
             return HftpStatus.INTERNAL_SERVER_ERROR;
         }
-        if (outcome instanceof Exception) {
-            log.warn("failed to answer {} from {}", request, peer, (Exception) outcome);
+        if (outcome instanceof Exception e) {
+            log.warn("failed to answer {} from {}", request, peer, e);
             return HftpStatus.INTERNAL_SERVER_ERROR;
         }
         return null;
@@ -51,8 +44,8 @@ final class FileOutcome {
 
     /** Releases a result nobody takes any more: an open file is closed. */
     static void release(Object result) {
-        if (result instanceof FileStore.OpenFile) {
-            ((FileStore.OpenFile) result).close();
+        if (result instanceof FileStore.OpenFile file) {
+            file.close();
         }
     }
 }

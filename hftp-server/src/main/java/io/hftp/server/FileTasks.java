@@ -392,8 +392,8 @@ final class FileTasks implements AutoCloseable {
         }
 
         private long now() {
-            return loop instanceof AbstractScheduledEventExecutor
-                    ? ((AbstractScheduledEventExecutor) loop).ticker().nanoTime()
+            return loop instanceof AbstractScheduledEventExecutor scheduled
+                    ? scheduled.ticker().nanoTime()
                     : System.nanoTime();
         }
     }
