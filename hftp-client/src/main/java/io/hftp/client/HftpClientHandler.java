@@ -196,8 +196,10 @@ final class HftpClientHandler extends ChannelDuplexHandler {
         }
         long silent = now() - lastActivity;
         if (silent >= replyTimeoutNanos) {
-            HftpTimeoutException timeout = new HftpTimeoutException("no reply from the server within "
-                    + Durations.format(replyTimeoutNanos) + " (waiting for " + pending.peek() + ")");
+            HftpTimeoutException timeout = new HftpTimeoutException(
+                    "no reply from the server within " + Durations.format(replyTimeoutNanos) + " (waiting for "
+                            + pending.peek() + ")",
+                    null);
             closeThenFail(timeout);
         } else {
             scheduleTimeoutCheck(replyTimeoutNanos - silent);

@@ -7,12 +7,10 @@ package io.hftp.client;
 public final class HftpTimeoutException extends HftpConnectionException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a message that says what timed out. */
-    public HftpTimeoutException(String message) {
-        super(message);
-    }
-
-    /** Creates the exception with a message and the failure behind it. */
+    /**
+     * Creates the exception with a message that says what timed out and the failure behind it, or
+     * {@code null} when the time simply ran out.
+     */
     public HftpTimeoutException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -283,7 +283,7 @@ class HftpDownloaderRetryTest {
         HftpRequest slice = new HftpRequest.GetSlice("f.bin", 0, 1);
         assertThat(HftpDownloader.isConnectionFailure(new HftpConnectionException("closed")))
                 .isTrue();
-        assertThat(HftpDownloader.isConnectionFailure(new HftpTimeoutException("silent")))
+        assertThat(HftpDownloader.isConnectionFailure(new HftpTimeoutException("silent", null)))
                 .isTrue();
         assertThat(HftpDownloader.isConnectionFailure(new HftpStatusException(HftpStatus.INTERNAL_SERVER_ERROR, slice)))
                 .isTrue();
