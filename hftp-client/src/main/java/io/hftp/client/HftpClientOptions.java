@@ -12,8 +12,31 @@ import java.util.Objects;
  * <p>The reply timeout is an inactivity timeout: it fires only while requests are waiting and no
  * byte has arrived from the server for that long, so a long slice that keeps arriving never times
  * out.
+ *
+ * @param connectTimeout the time allowed to establish a connection, positive and at most {@link
+ *     Integer#MAX_VALUE} ms. Through a proxy it bounds the connection to the proxy and, again, the
+ *     proxy's handshake (which includes the proxy connecting to the server).
+ * @param replyTimeout the longest time a pending request may go without a byte from the server;
+ *     zero disables it
+ * @param maxLineLength the longest status, name or size line accepted from the server, in bytes
+ *     (the codec requires at least 32)
+ * @param maxListingNames the most names one listing (or {@code help} reply) may hold, at least 1; a
+ *     server that sends more fails the request with a protocol error and loses the connection
+ * @param maxListingBytes the most bytes the name lines of one listing (or {@code help} reply) may
+ *     take, line ends included, at least 1; a server that sends more fails the request with a
+ *     protocol error and loses the connection
+ * @param eventLoopGroup the event loop group connections are made on, or {@code null} when each
+ *     client creates (and on close shuts down) a single-threaded group of its own
+ * @param proxy the SOCKS5 proxy connections go through, or {@code null} to connect directly
  */
-public final class HftpClientOptions {
+public record HftpClientOptions(
+        Duration connectTimeout,
+        Duration replyTimeout,
+        int maxLineLength,
+        int maxListingNames,
+        long maxListingBytes,
+        EventLoopGroup eventLoopGroup,
+        SocksProxy proxy) {
     /** The default time allowed to establish a connection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -35,29 +58,30 @@ public final class HftpClientOptions {
             null,
             null);
 
-    private final Duration connectTimeout;
-    private final Duration replyTimeout;
-    private final int maxLineLength;
-    private final int maxListingNames;
-    private final long maxListingBytes;
-    private final EventLoopGroup eventLoopGroup;
-    private final SocksProxy proxy;
+    /**
+     * Checks the values against the ranges given above.
+     *
+     * @throws IllegalArgumentException when one is out of its range
+     */
+    public HftpClientOptions {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(replyTimeout, "replyTimeout");
+        check(
+                !connectTimeout.isNegative()
+                        && !connectTimeout.isZero()
+                        && connectTimeout.toMillis() <= Integer.MAX_VALUE,
+                "connect timeout out of range: ",
+                connectTimeout);
+        check(!replyTimeout.isNegative(), "negative reply timeout: ", replyTimeout);
+        check(maxLineLength >= 32, "maxLineLength too small: ", maxLineLength);
+        check(maxListingNames >= 1, "maxListingNames must be at least 1: ", maxListingNames);
+        check(maxListingBytes >= 1, "maxListingBytes must be at least 1: ", maxListingBytes);
+    }
 
-    private HftpClientOptions(
-            Duration connectTimeout,
-            Duration replyTimeout,
-            int maxLineLength,
-            int maxListingNames,
-            long maxListingBytes,
-            EventLoopGroup eventLoopGroup,
-            SocksProxy proxy) {
-        this.connectTimeout = connectTimeout;
-        this.replyTimeout = replyTimeout;
-        this.maxLineLength = maxLineLength;
-        this.maxListingNames = maxListingNames;
-        this.maxListingBytes = maxListingBytes;
-        this.eventLoopGroup = eventLoopGroup;
-        this.proxy = proxy;
+    private static void check(boolean inRange, String problem, Object value) {
+        if (!inRange) {
+            throw new IllegalArgumentException(problem + value);
+        }
     }
 
     /**
@@ -68,97 +92,32 @@ public final class HftpClientOptions {
         return DEFAULTS;
     }
 
-    /**
-     * The time allowed to establish a connection. Through a proxy it bounds the connection to the
-     * proxy and, again, the proxy's handshake (which includes the proxy connecting to the server).
-     */
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-
-    /** The longest time a pending request may go without a byte from the server; zero disables it. */
-    public Duration replyTimeout() {
-        return replyTimeout;
-    }
-
-    /** The longest status, name or size line accepted from the server, in bytes. */
-    public int maxLineLength() {
-        return maxLineLength;
-    }
-
-    /**
-     * The most names one listing (or {@code help} reply) may hold; a server that sends more fails
-     * the request with a protocol error and loses the connection.
-     */
-    public int maxListingNames() {
-        return maxListingNames;
-    }
-
-    /**
-     * The most bytes the name lines of one listing (or {@code help} reply) may take, line ends
-     * included; a server that sends more fails the request with a protocol error and loses the
-     * connection.
-     */
-    public long maxListingBytes() {
-        return maxListingBytes;
-    }
-
-    /**
-     * The event loop group connections are made on, or {@code null} when each client creates (and
-     * on close shuts down) a single-threaded group of its own.
-     */
-    public EventLoopGroup eventLoopGroup() {
-        return eventLoopGroup;
-    }
-
-    /** The SOCKS5 proxy connections go through, or {@code null} to connect directly. */
-    public SocksProxy proxy() {
-        return proxy;
-    }
-
     /** These options with another connect timeout (positive, at most {@link Integer#MAX_VALUE} ms). */
     public HftpClientOptions withConnectTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("connect timeout out of range: " + timeout);
-        }
         return new HftpClientOptions(
                 timeout, replyTimeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
     }
 
     /** These options with another reply inactivity timeout; {@link Duration#ZERO} waits forever. */
     public HftpClientOptions withReplyTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("negative reply timeout: " + timeout);
-        }
         return new HftpClientOptions(
                 connectTimeout, timeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
     }
 
     /** These options with another longest reply line (the codec requires at least 32 bytes). */
     public HftpClientOptions withMaxLineLength(int length) {
-        if (length < 32) {
-            throw new IllegalArgumentException("maxLineLength too small: " + length);
-        }
         return new HftpClientOptions(
                 connectTimeout, replyTimeout, length, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
     }
 
     /** These options with another most names per listing (or {@code help} reply), at least 1. */
     public HftpClientOptions withMaxListingNames(int names) {
-        if (names < 1) {
-            throw new IllegalArgumentException("maxListingNames must be at least 1: " + names);
-        }
         return new HftpClientOptions(
                 connectTimeout, replyTimeout, maxLineLength, names, maxListingBytes, eventLoopGroup, proxy);
     }
 
     /** These options with another most bytes of name lines per listing (or {@code help} reply), at least 1. */
     public HftpClientOptions withMaxListingBytes(long bytes) {
-        if (bytes < 1) {
-            throw new IllegalArgumentException("maxListingBytes must be at least 1: " + bytes);
-        }
         return new HftpClientOptions(
                 connectTimeout, replyTimeout, maxLineLength, maxListingNames, bytes, eventLoopGroup, proxy);
     }
