@@ -204,39 +204,4 @@ public final class LoadOptions {
             throw new ParameterException(spec.commandLine(), "bulk measures get_slice, not: " + request);
         }
     }
-
-    /** The mode. */
-    public Mode mode() {
-        return mode;
-    }
-
-    /** The number of connections. */
-    public int connections() {
-        return connections;
-    }
-
-    /** Requests in flight per connection. */
-    public int depth() {
-        return depth;
-    }
-
-    /** The request sent, parsed. */
-    public RequestLine line() {
-        return line;
-    }
-
-    /** Seconds of warm-up. */
-    public double warmupSeconds() {
-        return warmupSeconds;
-    }
-
-    /** Seconds measured. */
-    public double durationSeconds() {
-        return durationSeconds;
-    }
-
-    /** How replies are read. */
-    public Reader reader() {
-        return reader;
-    }
 }

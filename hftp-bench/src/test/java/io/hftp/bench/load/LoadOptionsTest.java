@@ -14,12 +14,12 @@ class LoadOptionsTest {
     @Test
     void rateDefaults() {
         LoadOptions o = LoadOptions.parse("rate");
-        assertThat(o.mode()).isEqualTo(LoadOptions.Mode.RATE);
-        assertThat(o.connections()).isEqualTo(16);
-        assertThat(o.depth()).isEqualTo(16);
-        assertThat(o.line().text()).isEqualTo("get_metadata small");
-        assertThat(o.line().kind()).isEqualTo(RequestLine.Kind.METADATA);
-        assertThat(o.reader()).isEqualTo(LoadOptions.Reader.RAW);
+        assertThat(o.mode).isEqualTo(LoadOptions.Mode.RATE);
+        assertThat(o.connections).isEqualTo(16);
+        assertThat(o.depth).isEqualTo(16);
+        assertThat(o.line.text()).isEqualTo("get_metadata small");
+        assertThat(o.line.kind()).isEqualTo(RequestLine.Kind.METADATA);
+        assertThat(o.reader).isEqualTo(LoadOptions.Reader.RAW);
         assertThat(o.server.port()).isEqualTo(19500);
         assertThat(o.format).isEqualTo(LoadOptions.Format.TEXT);
     }
@@ -27,8 +27,8 @@ class LoadOptionsTest {
     @Test
     void connsDefaults() {
         LoadOptions o = LoadOptions.parse("conns", "-c", "10000");
-        assertThat(o.connections()).isEqualTo(10000);
-        assertThat(o.depth()).isEqualTo(1);
+        assertThat(o.connections).isEqualTo(10000);
+        assertThat(o.depth).isEqualTo(1);
     }
 
     @Test
@@ -65,19 +65,19 @@ class LoadOptionsTest {
                 "--header",
                 "--label",
                 "x");
-        assertThat(o.mode()).isEqualTo(LoadOptions.Mode.BULK);
+        assertThat(o.mode).isEqualTo(LoadOptions.Mode.BULK);
         assertThat(o.server.host()).isEqualTo("::1");
         assertThat(o.server.port()).isEqualTo(4000);
-        assertThat(o.connections()).isEqualTo(4);
-        assertThat(o.depth()).isEqualTo(2);
-        assertThat(o.line().kind()).isEqualTo(RequestLine.Kind.SLICE);
-        assertThat(o.line().sliceSize()).isEqualTo(16777216);
-        assertThat(o.line().sliceTextLength()).isEqualTo(16777216 / 3 * 4 + 4);
-        assertThat(o.warmupSeconds()).isEqualTo(0.5);
-        assertThat(o.durationSeconds()).isEqualTo(3);
+        assertThat(o.connections).isEqualTo(4);
+        assertThat(o.depth).isEqualTo(2);
+        assertThat(o.line.kind()).isEqualTo(RequestLine.Kind.SLICE);
+        assertThat(o.line.sliceSize()).isEqualTo(16777216);
+        assertThat(o.line.sliceTextLength()).isEqualTo(16777216 / 3 * 4 + 4);
+        assertThat(o.warmupSeconds).isEqualTo(0.5);
+        assertThat(o.durationSeconds).isEqualTo(3);
         assertThat(o.threads).isEqualTo(2);
         assertThat(o.transport).isEqualTo("nio");
-        assertThat(o.reader()).isEqualTo(LoadOptions.Reader.CODEC);
+        assertThat(o.reader).isEqualTo(LoadOptions.Reader.CODEC);
         assertThat(o.connectBurst).isEqualTo(8);
         assertThat(o.connectDeadlineSeconds).isEqualTo(2.5);
         assertThat(o.serverPid).isEqualTo(123);
@@ -89,12 +89,12 @@ class LoadOptionsTest {
     @Test
     void bulkDefaultsAndTheModeInAnyCase() {
         LoadOptions o = LoadOptions.parse("Bulk", "-r", "get_slice big 0 1024 raw");
-        assertThat(o.mode()).isEqualTo(LoadOptions.Mode.BULK);
-        assertThat(o.connections()).isEqualTo(1);
-        assertThat(o.depth()).isEqualTo(1);
-        assertThat(o.line().kind()).isEqualTo(RequestLine.Kind.RAW_SLICE);
+        assertThat(o.mode).isEqualTo(LoadOptions.Mode.BULK);
+        assertThat(o.connections).isEqualTo(1);
+        assertThat(o.depth).isEqualTo(1);
+        assertThat(o.line.kind()).isEqualTo(RequestLine.Kind.RAW_SLICE);
         assertThat(o.serverPid).isEqualTo(-1);
-        assertThat(o.reader()).isEqualTo(LoadOptions.Reader.RAW);
+        assertThat(o.reader).isEqualTo(LoadOptions.Reader.RAW);
     }
 
     @Test
@@ -108,11 +108,11 @@ class LoadOptionsTest {
                 "--warmup=0",
                 "--duration",
                 "1");
-        assertThat(o.connections()).isEqualTo(20);
-        assertThat(o.depth()).isEqualTo(3);
-        assertThat(o.line().text()).isEqualTo("get_metadata x");
-        assertThat(o.warmupSeconds()).isZero();
-        assertThat(o.durationSeconds()).isEqualTo(1);
+        assertThat(o.connections).isEqualTo(20);
+        assertThat(o.depth).isEqualTo(3);
+        assertThat(o.line.text()).isEqualTo("get_metadata x");
+        assertThat(o.warmupSeconds).isZero();
+        assertThat(o.durationSeconds).isEqualTo(1);
     }
 
     @Test
