@@ -67,10 +67,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     /** A graceful shutdown was asked for: close once everything received is answered. */
     private boolean shutdownAsked;
 
-    /**
-     * A handler answering from {@code store}, with stat and open run on {@code files} within its
-     * time limit, and directory listings from {@code listings}.
-     */
+    /** A handler answering from {@code store}, its file calls on {@code files} or the loop itself. */
     CommandHandler(
             FileStore store, FileTasks files, DirectoryListings listings, HftpServerConfig config, ServerStats stats) {
         this.store = store;
@@ -222,10 +219,12 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             });
         } else if (request instanceof HftpRequest.GetMetadata metadata) {
             List<HftpRequest.GetMetadata> batch = MetadataBatch.take(metadata, pending);
-            String name = batch.get(0).fileName();
-            offLoop(request, name, start, () -> MetadataBatch.sizes(store, batch), result -> {
-                sized(batch, (Object[]) result, start);
-            });
+            FileTasks.Call sizes = () -> MetadataBatch.sizes(store, batch);
+            if (config.statOnLoop() && lane.statOnLoop.allowed()) {
+                sized(batch, (Object[]) lane.statOnLoop.run(sizes), start);
+            } else {
+                offLoop(request, metadata.fileName(), start, sizes, result -> sized(batch, (Object[]) result, start));
+            }
         } else if (request instanceof HftpRequest.GetFileListing) {
             listing(request, start);
         } else if (request instanceof HftpRequest.Help) {
@@ -251,7 +250,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                 accessLog.answered(request, HftpStatus.OK, reply.replyLength(), start);
             }
         }
-        ctx.flush(); // one write to the socket for the batch, answered outside a read
+        ctx.flush(); // one write to the socket for the batch (inside a read, for the whole read)
     }
 
     private void sliceOpened(HftpRequest.GetSlice request, FileStore.OpenFile file, long start) {

@@ -22,16 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Where the daemon runs the file-system calls that can block (stat, open), so that no event loop
- * ever waits on the file system: a bounded pool, a bound on the calls outstanding, and a time limit
- * after which the caller is answered with a {@link Failure}.
+ * Where the daemon runs the file-system calls that can block (open, and stat when not on the loop:
+ * {@link StatOnLoop}), so that no event loop waits on the file system: a bounded pool, a bound on
+ * the calls outstanding, and a time limit after which the caller is answered with a {@link Failure}.
  *
  * <p>Handing every call to a pool and back costs two thread wake-ups, which would cost small
  * requests most of their rate. So calls go through one {@link Lane} per event loop: while a lane
  * has calls queued, one pool thread (its drainer) runs them one after the other, and results go
  * back to the event loop in batches (one wake-up of the loop delivers all results ready by then).
- * A busy event loop thus pays for a hand-off now and then, not per call. Each lane keeps one timer
- * instead of one per call.
+ * A busy event loop thus pays for a hand-off now and then, not per call; one timer serves a lane.
  *
  * <p>A call can be slow (a disk under load) or stuck for good ({@code open} of a FIFO waits for a
  * writer, and nothing in Java interrupts it). A call still running after {@link #DETACH_MILLIS} is
@@ -197,6 +196,7 @@ final class FileTasks implements AutoCloseable {
 
         private final Runnable deliver = this::deliver;
         private final Runnable drainer = this::drain;
+        final StatOnLoop statOnLoop = new StatOnLoop(this::now);
 
         private Lane(EventExecutor loop) {
             this.loop = loop;

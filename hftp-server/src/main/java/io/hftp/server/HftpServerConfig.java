@@ -32,6 +32,8 @@ import java.util.Objects;
  *     io.netty.channel.DefaultFileRegion} (sendfile on NIO and epoll, splice on io_uring); default
  *     on. Off, or where the channel cannot send a region, they are read into buffers of {@code
  *     pieceSize} bytes and streamed
+ * @param statOnLoop whether event loops look sizes up themselves while that stays fast ({@link
+ *     StatOnLoop}); default on. Off, for a file system that can hang: all calls on file threads
  * @param maxPipelined requests a connection may have received but not yet answered before the server
  *     stops reading from it (it resumes when they are answered); default 64
  * @param writeBufferWaterMark the write buffer's marks: above the high one the server stops reading
@@ -63,6 +65,7 @@ public record HftpServerConfig(
         boolean accessLog,
         int pieceSize,
         boolean zeroCopy,
+        boolean statOnLoop,
         int maxPipelined,
         WriteBufferWaterMark writeBufferWaterMark,
         Duration requestDeadline,
@@ -95,6 +98,8 @@ public record HftpServerConfig(
     public static final int DEFAULT_PIECE_SIZE = Base64SliceInput.DEFAULT_PIECE_SIZE;
     /** Raw slice bodies are sent zero-copy by default. */
     public static final boolean DEFAULT_ZERO_COPY = true;
+    /** Event loops look sizes up themselves by default, while that stays fast. */
+    public static final boolean DEFAULT_STAT_ON_LOOP = true;
     /** The default limit of requests received but not yet answered, per connection. */
     public static final int DEFAULT_MAX_PIPELINED = 64;
     /** The default low water mark of a connection's write buffer, in bytes. */
@@ -148,6 +153,7 @@ public record HftpServerConfig(
                 && accessLog == c.accessLog
                 && pieceSize == c.pieceSize
                 && zeroCopy == c.zeroCopy
+                && statOnLoop == c.statOnLoop
                 && maxPipelined == c.maxPipelined
                 && writeBufferWaterMark.low() == c.writeBufferWaterMark.low()
                 && writeBufferWaterMark.high() == c.writeBufferWaterMark.high()
@@ -192,6 +198,7 @@ public record HftpServerConfig(
         private boolean accessLog = DEFAULT_ACCESS_LOG;
         private int pieceSize = DEFAULT_PIECE_SIZE;
         private boolean zeroCopy = DEFAULT_ZERO_COPY;
+        private boolean statOnLoop = DEFAULT_STAT_ON_LOOP;
         private int maxPipelined = DEFAULT_MAX_PIPELINED;
         private WriteBufferWaterMark writeBufferWaterMark =
                 new WriteBufferWaterMark(DEFAULT_WRITE_BUFFER_LOW, DEFAULT_WRITE_BUFFER_HIGH);
@@ -216,6 +223,7 @@ public record HftpServerConfig(
             accessLog = c.accessLog;
             pieceSize = c.pieceSize;
             zeroCopy = c.zeroCopy;
+            statOnLoop = c.statOnLoop;
             maxPipelined = c.maxPipelined;
             writeBufferWaterMark = c.writeBufferWaterMark;
             requestDeadline = c.requestDeadline;
@@ -302,6 +310,12 @@ public record HftpServerConfig(
             return this;
         }
 
+        /** See {@link HftpServerConfig#statOnLoop()}. */
+        public Builder statOnLoop(boolean statOnLoop) {
+            this.statOnLoop = statOnLoop;
+            return this;
+        }
+
         /** See {@link HftpServerConfig#maxPipelined()}. */
         public Builder maxPipelined(int maxPipelined) {
             this.maxPipelined = maxPipelined;
@@ -374,6 +388,7 @@ public record HftpServerConfig(
                     accessLog,
                     pieceSize,
                     zeroCopy,
+                    statOnLoop,
                     maxPipelined,
                     writeBufferWaterMark,
                     requestDeadline,

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How {@link CommandHandler} obtains files: off the event loop, in order, within a time limit, and
- * with a file that cannot be read answered 199 rather than 202.
+ * with a file that cannot be read answered 199 rather than 202. Sizes are looked up off the loop
+ * here too ({@code statOnLoop} off), except in the tests of the lookups the loop makes itself.
  */
 class CommandHandlerFilesTest {
     private static final long TIMEOUT = 50;
@@ -41,7 +42,11 @@ class CommandHandlerFilesTest {
     @BeforeEach
     void setUp() throws IOException {
         Files.writeString(dir.resolve("abc"), "abcdef", ISO_8859_1);
-        config = HftpServerConfig.builder().dataDir(dir).accessLog(true).build();
+        config = HftpServerConfig.builder()
+                .dataDir(dir)
+                .accessLog(true)
+                .statOnLoop(false)
+                .build();
     }
 
     private EmbeddedChannel channel(Path served, FileTasks files) throws IOException {
@@ -120,6 +125,30 @@ class CommandHandlerFilesTest {
                 .isEqualTo("0 OK\r\n6\r\n202 FILE NOT FOUND\r\n0 OK\r\n6\r\n"
                         + "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n"
                         + "0 OK\r\n6\r\n201 INVALID ARGUMENTS FOR COMMAND\r\n0 OK\r\n6\r\n");
+        assertThat(held).isEmpty();
+        assertFalse(ch.finish());
+    }
+
+    /**
+     * With {@code statOnLoop} on, the loop looks sizes up itself: metadata is answered in the read
+     * that brought it, in order with what surrounds it; opening a file for a slice still goes to
+     * the file threads.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void theLoopLooksSizesUpItselfButOpensNothing(int piece) throws IOException {
+        config = config.toBuilder().statOnLoop(true).build();
+        EmbeddedChannel ch = heldChannel();
+        Splits.feed(ch, bytes("get_metadata abc\r\nget_metadata nope\r\nhelp\r\nget_metadata abc\r\n"), piece);
+        assertThat(held).as("no file call").isEmpty();
+        assertThat(out(ch))
+                .isEqualTo("0 OK\r\n6\r\n202 FILE NOT FOUND\r\n"
+                        + "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n"
+                        + "0 OK\r\n6\r\n");
+        Splits.feed(ch, bytes("get_slice abc 1 3\r\nget_metadata abc\r\n"), piece);
+        assertThat(out(ch)).as("the metadata waits behind the slice").isEmpty();
+        runHeld();
+        assertThat(out(ch)).isEqualTo("0 OK\r\nYmNk\r\n0 OK\r\n6\r\n");
         assertThat(held).isEmpty();
         assertFalse(ch.finish());
     }

@@ -114,6 +114,7 @@ class HftpServerConfigTest {
                         c.accessLog(),
                         c.pieceSize(),
                         c.zeroCopy(),
+                        c.statOnLoop(),
                         c.maxPipelined(),
                         new WriteBufferWaterMark(0, 10),
                         c.requestDeadline(),
@@ -171,6 +172,7 @@ class HftpServerConfigTest {
                 .accessLog(false)
                 .pieceSize(3000)
                 .zeroCopy(false)
+                .statOnLoop(false)
                 .maxPipelined(8)
                 .writeBufferWaterMarks(900, 9000)
                 .requestDeadline(Duration.ofSeconds(11))
@@ -180,7 +182,7 @@ class HftpServerConfigTest {
                 .build();
         String text = c.toString();
         RecordComponent[] components = HftpServerConfig.class.getRecordComponents();
-        assertThat(components).hasSize(19);
+        assertThat(components).hasSize(20);
         for (RecordComponent component : components) {
             Object value = component.getAccessor().invoke(c);
             assertThat(text).as(component.getName()).contains(component.getName() + "=" + value);
@@ -206,6 +208,7 @@ class HftpServerConfigTest {
                 b -> b.accessLog(false),
                 b -> b.pieceSize(3),
                 b -> b.zeroCopy(false),
+                b -> b.statOnLoop(false),
                 b -> b.maxPipelined(1),
                 b -> b.writeBufferWaterMarks(1, HftpServerConfig.DEFAULT_WRITE_BUFFER_HIGH),
                 b -> b.writeBufferWaterMarks(HftpServerConfig.DEFAULT_WRITE_BUFFER_LOW, 1 << 20),

@@ -1,0 +1,62 @@
+package io.hftp.server;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Whether an event loop may answer {@code get_metadata} itself, with the {@code fstatat} on the
+ * loop, instead of handing the lookup to its {@link FileTasks.Lane}. A lookup opens nothing (so a
+ * FIFO cannot hold it) and, with the directory's entries cached as they are on a served directory
+ * in use, takes a microsecond or two: far less than the two thread wake-ups of a hand-off to the
+ * file threads and back, which at one request per round trip cost a third of the daemon's CPU.
+ *
+ * <p>The file system can still be slow (a cold cache on a busy disk, a network file system). So
+ * every lookup run on the loop is timed, and one that took over {@link #SLOW_NANOS} sends the
+ * loop's lookups back to its lane, where a slow call holds up only its own connection, for
+ * {@link #BACKOFF_NANOS}; then the loop tries again. A slow disk thus stalls an event loop for one
+ * lookup in a while, not for every request. A lookup that never returns (a hung network mount)
+ * would hold its event loop: a daemon serving such a directory turns this off
+ * ({@link HftpServerConfig#statOnLoop()}). Confined to its event loop.
+ */
+final class StatOnLoop {
+    /** A lookup slower than this is not for the event loop: 1 ms, a read from a disk. */
+    static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long lookups go to the lane after a slow one. */
+    static final long BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final LongSupplier clock;
+    /** Until when lookups go to the lane; only meaningful while {@link #backingOff}. */
+    private long backOffUntil;
+
+    private boolean backingOff;
+
+    /** Lookups timed by {@code clock} (nanoseconds; the event loop's ticker). */
+    StatOnLoop(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** Whether the next lookup may run on the event loop. */
+    boolean allowed() {
+        if (backingOff && clock.getAsLong() - backOffUntil >= 0) {
+            backingOff = false;
+        }
+        return !backingOff;
+    }
+
+    /** Runs {@code call} here and now, timing it: its result, or the exception it threw. */
+    Object run(FileTasks.Call call) {
+        long start = clock.getAsLong();
+        Object result;
+        try {
+            result = call.call();
+        } catch (Exception e) {
+            result = e;
+        }
+        long end = clock.getAsLong();
+        if (end - start > SLOW_NANOS) {
+            backingOff = true;
+            backOffUntil = end + BACKOFF_NANOS;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,70 @@
+package io.hftp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** When an event loop looks sizes up itself, and how one slow lookup sends the next ones away. */
+class StatOnLoopTest {
+    private long now = 1_000;
+    private final StatOnLoop onLoop = new StatOnLoop(() -> now);
+
+    /** A call that takes {@code nanos} on the clock and returns {@code result}. */
+    private FileTasks.Call taking(long nanos, Object result) {
+        return () -> {
+            now += nanos;
+            return result;
+        };
+    }
+
+    @Test
+    void fastLookupsStayOnTheLoopAndHandTheirResultsBack() {
+        for (int i = 0; i < 1000; i++) {
+            assertThat(onLoop.allowed()).isTrue();
+            assertThat(onLoop.run(taking(StatOnLoop.SLOW_NANOS, i))).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void anExceptionIsTheOutcomeNotAThrow() {
+        IOException failure = new IOException("EIO");
+        assertThat(onLoop.run(() -> {
+                    throw failure;
+                }))
+                .isSameAs(failure);
+        assertThat(onLoop.allowed()).isTrue();
+    }
+
+    @Test
+    void aSlowLookupSendsTheNextOnesToTheLaneForTheBackOff() {
+        assertThat(onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 7L)))
+                .as("answered all the same")
+                .isEqualTo(7L);
+        assertThat(onLoop.allowed()).isFalse();
+        now += StatOnLoop.BACKOFF_NANOS - 1;
+        assertThat(onLoop.allowed()).isFalse();
+        now += 1;
+        assertThat(onLoop.allowed()).as("tried again after the back-off").isTrue();
+        assertThat(onLoop.allowed()).isTrue();
+    }
+
+    @Test
+    void aSlowLookupThatFailsCountsAsSlowToo() {
+        onLoop.run(() -> {
+            now += TimeUnit.MILLISECONDS.toNanos(50);
+            throw new IOException("timed out");
+        });
+        assertThat(onLoop.allowed()).isFalse();
+    }
+
+    @Test
+    void theClockMayWrap() {
+        now = Long.MAX_VALUE - 10;
+        onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+        assertThat(onLoop.allowed()).isFalse();
+        now += StatOnLoop.BACKOFF_NANOS;
+        assertThat(onLoop.allowed()).isTrue();
+    }
+}
