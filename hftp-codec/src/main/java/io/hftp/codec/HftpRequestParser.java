@@ -18,23 +18,6 @@ final class HftpRequestParser implements ByteProcessor {
     /** Index of the last element told apart: elements past the mode word only count as "too many". */
     private static final int LAST_ELEMENT = 5;
 
-    private static final boolean[] NAME_CHARS = new boolean[128];
-
-    static {
-        for (char c = 'A'; c <= 'Z'; c++) {
-            NAME_CHARS[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            NAME_CHARS[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            NAME_CHARS[c] = true;
-        }
-        NAME_CHARS['.'] = true;
-        NAME_CHARS['_'] = true;
-        NAME_CHARS['-'] = true;
-    }
-
     private final int maxFileNameLength;
     private final byte[] command = new byte[MAX_COMMAND];
     private final byte[] name;
@@ -98,7 +81,7 @@ final class HftpRequestParser implements ByteProcessor {
                 if (length < maxFileNameLength) {
                     name[length] = b;
                 }
-                nameForm &= NAME_CHARS[b];
+                nameForm &= HftpFileName.isNameChar(b);
                 break;
             case 2:
                 if (b >= '0' && b <= '9') {

@@ -1,5 +1,6 @@
 package io.hftp.server;
 
+import io.hftp.codec.HftpFileName;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The served directory, and the only way the daemon reaches files. It holds a handle on the
@@ -38,7 +38,6 @@ import java.util.regex.Pattern;
  * comes): call them off the event loops. Thread-safe.
  */
 final class FileStore implements AutoCloseable {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final Set<OpenOption> READ_WRITE =
             Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -75,18 +74,13 @@ final class FileStore implements AutoCloseable {
         return root;
     }
 
-    /** Whether {@code name} has the protocol's file name form: {@code [A-Za-z0-9._-]+}, not {@code .} or {@code ..}. */
-    public static boolean isValidName(String name) {
-        return NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
-    }
-
     /** The names of the served files, sorted in byte order; unreadable ones included (rule 7). */
     public List<String> list() throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryHandle dir = DirectoryHandle.open(root)) {
             for (Path p : dir.stream) {
                 String name = p.getFileName().toString();
-                if (isValidName(name) && served(dir, name)) {
+                if (HftpFileName.isValid(name) && served(dir, name)) {
                     names.add(name);
                 }
             }
@@ -171,7 +165,7 @@ final class FileStore implements AutoCloseable {
      * for. Best effort: it does nothing when the name is something else by now.
      */
     public void unblock(String name) {
-        if (!isValidName(name)) {
+        if (!HftpFileName.isValid(name)) {
             return;
         }
         DirectoryHandle dir = handle;
@@ -254,7 +248,7 @@ final class FileStore implements AutoCloseable {
      * path is no longer the one held (removed and recreated).
      */
     private <T> T withDirectoryHandle(String name, Lookup<T> lookup) throws NotFoundException, UnreadableException {
-        if (!isValidName(name)) {
+        if (!HftpFileName.isValid(name)) {
             throw new NotFoundException(name);
         }
         for (int attempt = 0; ; attempt++) {

@@ -353,16 +353,4 @@ class FileStoreTest {
             f.close();
         }
     }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"a", "A.b-c_d", "...", ".hidden", "0"})
-    void validNames(String name) {
-        assertThat(FileStore.isValidName(name)).isTrue();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", ".", "..", "a b", "a/b", "a*b", "caf\u00e9", "a\u0000"})
-    void invalidNames(String name) {
-        assertThat(FileStore.isValidName(name)).isFalse();
-    }
 }
