@@ -11,20 +11,30 @@ import java.util.function.LongSupplier;
  * file threads and back, which at one request per round trip cost a third of the daemon's CPU.
  *
  * <p>The file system can still be slow (a cold cache on a busy disk, a network file system). So
- * every lookup run on the loop is timed, and one that took over {@link #SLOW_NANOS} sends the
- * loop's lookups back to its lane, where a slow call holds up only its own connection, for
- * {@link #BACKOFF_NANOS}; then the loop tries again. A slow disk thus stalls an event loop for one
- * lookup in a while, not for every request. A lookup that never returns (a hung network mount)
- * would hold its event loop: a daemon serving such a directory turns this off
- * ({@link HftpServerConfig#statOnLoop()}). Confined to its event loop.
+ * every lookup run on the loop is timed, and when {@link #SLOW_LIMIT} of the last {@link #WINDOW}
+ * took over {@link #SLOW_NANOS} each, the loop's lookups go back to its lane, where a slow call
+ * holds up only its own connection, for {@link #BACKOFF_NANOS}; then the loop tries again. One
+ * slow lookup alone does not count: the clock also runs while the thread is preempted or the JVM
+ * collects garbage, which on a busy machine lands inside some lookup every second. A slow disk
+ * thus stalls an event loop for a few lookups in a while, not for every request. A lookup that
+ * never returns (a hung network mount) would hold its event loop: a daemon serving such a
+ * directory turns this off ({@link HftpServerConfig#statOnLoop()}). Confined to its event loop.
  */
 final class StatOnLoop {
     /** A lookup slower than this is not for the event loop: 1 ms, a read from a disk. */
     static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** How long lookups go to the lane after a slow one. */
+    /** How many slow lookups among the last {@link #WINDOW} send the lookups to the lane. */
+    static final int SLOW_LIMIT = 3;
+    /** The lookups over which slow ones are counted. */
+    static final int WINDOW = 128;
+    /** How long lookups go to the lane after too many slow ones. */
     static final long BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final LongSupplier clock;
+    /** Lookups run in the current window, and how many of them were slow. */
+    private int lookups;
+
+    private int slow;
     /** Until when lookups go to the lane; only meaningful while {@link #backingOff}. */
     private long backOffUntil;
 
@@ -53,9 +63,15 @@ final class StatOnLoop {
             result = e;
         }
         long end = clock.getAsLong();
-        if (end - start > SLOW_NANOS) {
+        lookups++;
+        if (end - start > SLOW_NANOS && ++slow >= SLOW_LIMIT) {
             backingOff = true;
             backOffUntil = end + BACKOFF_NANOS;
+            lookups = 0;
+            slow = 0;
+        } else if (lookups >= WINDOW) {
+            lookups = 0;
+            slow = 0;
         }
         return result;
     }

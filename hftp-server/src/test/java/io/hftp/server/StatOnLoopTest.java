@@ -38,7 +38,13 @@ class StatOnLoopTest {
     }
 
     @Test
-    void aSlowLookupSendsTheNextOnesToTheLaneForTheBackOff() {
+    void enoughSlowLookupsInAWindowSendTheNextOnesToTheLaneForTheBackOff() {
+        for (int i = 1; i < StatOnLoop.SLOW_LIMIT; i++) {
+            onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+            assertThat(onLoop.allowed())
+                    .as("slow lookup %d alone: a preemption, a collection", i)
+                    .isTrue();
+        }
         assertThat(onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 7L)))
                 .as("answered all the same")
                 .isEqualTo(7L);
@@ -47,22 +53,42 @@ class StatOnLoopTest {
         assertThat(onLoop.allowed()).isFalse();
         now += 1;
         assertThat(onLoop.allowed()).as("tried again after the back-off").isTrue();
-        assertThat(onLoop.allowed()).isTrue();
+        for (int i = 1; i < StatOnLoop.SLOW_LIMIT; i++) {
+            onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+        }
+        assertThat(onLoop.allowed()).as("counted afresh after the back-off").isTrue();
+    }
+
+    @Test
+    void slowLookupsSpreadOverWindowsStayOnTheLoop() {
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < StatOnLoop.WINDOW - StatOnLoop.SLOW_LIMIT + 1; i++) {
+                onLoop.run(taking(10, 1L));
+            }
+            for (int i = 1; i < StatOnLoop.SLOW_LIMIT; i++) {
+                onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+            }
+            assertThat(onLoop.allowed()).as("round %d", round).isTrue();
+        }
     }
 
     @Test
     void aSlowLookupThatFailsCountsAsSlowToo() {
-        onLoop.run(() -> {
-            now += TimeUnit.MILLISECONDS.toNanos(50);
-            throw new IOException("timed out");
-        });
+        for (int i = 0; i < StatOnLoop.SLOW_LIMIT; i++) {
+            onLoop.run(() -> {
+                now += TimeUnit.MILLISECONDS.toNanos(50);
+                throw new IOException("timed out");
+            });
+        }
         assertThat(onLoop.allowed()).isFalse();
     }
 
     @Test
     void theClockMayWrap() {
         now = Long.MAX_VALUE - 10;
-        onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+        for (int i = 0; i < StatOnLoop.SLOW_LIMIT; i++) {
+            onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+        }
         assertThat(onLoop.allowed()).isFalse();
         now += StatOnLoop.BACKOFF_NANOS;
         assertThat(onLoop.allowed()).isTrue();
