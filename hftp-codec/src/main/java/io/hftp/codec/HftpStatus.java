@@ -31,12 +31,14 @@ public enum HftpStatus {
     private final int code;
     private final String message;
     private final byte[] lineBytes;
+    private final long[] lineWords;
     private final ByteBuf line;
 
     HftpStatus(int code, String message) {
         this.code = code;
         this.message = message;
         this.lineBytes = (code + " " + message + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.lineWords = words(lineBytes);
         this.line = Unpooled.unreleasableBuffer(
                 Unpooled.directBuffer(lineBytes.length).writeBytes(lineBytes).asReadOnly());
     }
@@ -74,9 +76,27 @@ public enum HftpStatus {
         return line.duplicate();
     }
 
-    /** Writes the status line into {@code out}. */
+    /**
+     * Writes the status line into {@code out}, eight bytes at a time: for a line this short, a copy
+     * of the byte array into a direct buffer costs several times more than a few wide writes.
+     */
     public void writeLine(ByteBuf out) {
-        out.writeBytes(lineBytes);
+        out.ensureWritable(lineBytes.length);
+        for (long word : lineWords) {
+            out.writeLong(word);
+        }
+        for (int i = lineWords.length * Long.BYTES; i < lineBytes.length; i++) {
+            out.writeByte(lineBytes[i]);
+        }
+    }
+
+    /** {@code bytes} as big-endian longs, as far as whole longs go. */
+    private static long[] words(byte[] bytes) {
+        long[] words = new long[bytes.length / Long.BYTES];
+        for (int i = 0; i < words.length * Long.BYTES; i++) {
+            words[i / Long.BYTES] = (words[i / Long.BYTES] << 8) | (bytes[i] & 0xff);
+        }
+        return words;
     }
 
     /**
