@@ -175,6 +175,14 @@ public final class Main implements Callable<Integer> {
     boolean noZeroCopy;
 
     @Option(
+            names = "--no-stat-on-loop",
+            negatable = true,
+            fallbackValue = "true",
+            description = "Look file sizes up on the file threads only, never on the event loops; for a directory on a"
+                    + " file system that can hang (--stat-on-loop: while lookups stay fast, the loops make them).")
+    boolean noStatOnLoop;
+
+    @Option(
             names = "--proxy-protocol",
             negatable = true,
             fallbackValue = "true",
@@ -272,6 +280,7 @@ public final class Main implements Callable<Integer> {
                 .writeBufferWaterMarks(writeBufferLow, writeBufferHigh)
                 .accessLog(!noAccessLog)
                 .zeroCopy(!noZeroCopy)
+                .statOnLoop(!noStatOnLoop)
                 .proxyProtocol(proxyProtocol)
                 .build();
     }

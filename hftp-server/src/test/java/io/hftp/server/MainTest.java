@@ -54,6 +54,7 @@ class MainTest {
         assertThat(c.maxConnectionsPerAddress()).isEqualTo(256);
         assertThat(c.requestDeadline()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.proxyProtocol()).isFalse();
+        assertThat(c.statOnLoop()).isTrue();
     }
 
     @Test
@@ -132,6 +133,7 @@ class MainTest {
                         "--idle-timeout",
                         "--[no-]access-log",
                         "--[no-]zero-copy",
+                        "--[no-]stat-on-loop",
                         "--[no-]proxy-protocol");
         assertThat(run(new Main(), "--version")).isZero();
         assertThat(out.toString()).contains("hftp-server " + HftpServer.VERSION);
@@ -358,10 +360,15 @@ class MainTest {
 
     @Test
     void theCommandLineTurnsOffAFlagTheFileOrTheEnvironmentTurnsOn() throws IOException {
-        Path file = properties("no-access-log=true", "no-zero-copy=true", "proxy-protocol=true");
+        Path file =
+                properties("no-access-log=true", "no-zero-copy=true", "proxy-protocol=true", "no-stat-on-loop=true");
         HftpServerConfig fromFile = parse(Map.of(), "--config", file.toString());
         assertThat(fromFile.accessLog()).isFalse();
         assertThat(fromFile.zeroCopy()).isFalse();
+        assertThat(fromFile.statOnLoop()).isFalse();
+        assertThat(parse(Map.of(), "--config", file.toString(), "--stat-on-loop")
+                        .statOnLoop())
+                .isTrue();
         assertThat(fromFile.proxyProtocol()).isTrue();
         HftpServerConfig c =
                 parse(Map.of(), "--config", file.toString(), "--access-log", "--zero-copy", "--no-proxy-protocol");
