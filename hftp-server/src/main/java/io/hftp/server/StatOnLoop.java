@@ -7,18 +7,20 @@ import java.util.function.LongSupplier;
  * Whether an event loop may answer {@code get_metadata} itself, with the {@code fstatat} on the
  * loop, instead of handing the lookup to its {@link FileTasks.Lane}. A lookup opens nothing (so a
  * FIFO cannot hold it) and, with the directory's entries cached as they are on a served directory
- * in use, takes a microsecond or two: far less than the two thread wake-ups of a hand-off to the
- * file threads and back, which at one request per round trip cost a third of the daemon's CPU.
+ * in use, takes a microsecond or two: less than the two thread wake-ups of a hand-off to the file
+ * threads and back.
  *
  * <p>The file system can still be slow (a cold cache on a busy disk, a network file system). So
  * every lookup run on the loop is timed, and when {@link #SLOW_LIMIT} of the last {@link #WINDOW}
  * took over {@link #SLOW_NANOS} each, the loop's lookups go back to its lane, where a slow call
- * holds up only its own connection, for {@link #BACKOFF_NANOS}; then the loop tries again. One
- * slow lookup alone does not count: the clock also runs while the thread is preempted or the JVM
- * collects garbage, which on a busy machine lands inside some lookup every second. A slow disk
- * thus stalls an event loop for a few lookups in a while, not for every request. A lookup that
- * never returns (a hung network mount) would hold its event loop: a daemon serving such a
- * directory turns this off ({@link HftpServerConfig#statOnLoop()}). Confined to its event loop.
+ * holds up only its own connection, for a back-off; then the loop tries again. The back-off starts
+ * at {@link #MIN_BACKOFF_NANOS} and doubles, up to {@link #MAX_BACKOFF_NANOS}, each time the
+ * lookups are slow again at once, so a slow disk stalls an event loop for a few lookups once a
+ * minute at most. One slow lookup alone does not count: the clock also runs while the thread is
+ * preempted or stopped for a garbage collection, which on a busy machine lands inside some lookup
+ * every second. A lookup that never returns (a hung network mount) would hold its event loop: a
+ * daemon serving such a directory turns this off ({@link HftpServerConfig#statOnLoop()}).
+ * Confined to its event loop.
  */
 final class StatOnLoop {
     /** A lookup slower than this is not for the event loop: 1 ms, a read from a disk. */
@@ -27,18 +29,22 @@ final class StatOnLoop {
     static final int SLOW_LIMIT = 3;
     /** The lookups over which slow ones are counted. */
     static final int WINDOW = 128;
-    /** How long lookups go to the lane after too many slow ones. */
-    static final long BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The first back-off. */
+    static final long MIN_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The longest back-off. */
+    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(64);
 
     private final LongSupplier clock;
     /** Lookups run in the current window, and how many of them were slow. */
     private int lookups;
 
     private int slow;
-    /** Until when lookups go to the lane; only meaningful while {@link #backingOff}. */
-    private long backOffUntil;
-
+    /** Whether lookups go to the lane, and until when. */
     private boolean backingOff;
+
+    private long backOffUntil;
+    /** The next back-off; back to the first once a whole window after one was fast enough. */
+    private long backOff = MIN_BACKOFF_NANOS;
 
     /** Lookups timed by {@code clock} (nanoseconds; the event loop's ticker). */
     StatOnLoop(LongSupplier clock) {
@@ -66,12 +72,14 @@ final class StatOnLoop {
         lookups++;
         if (end - start > SLOW_NANOS && ++slow >= SLOW_LIMIT) {
             backingOff = true;
-            backOffUntil = end + BACKOFF_NANOS;
+            backOffUntil = end + backOff;
+            backOff = Math.min(MAX_BACKOFF_NANOS, backOff * 2);
             lookups = 0;
             slow = 0;
         } else if (lookups >= WINDOW) {
             lookups = 0;
             slow = 0;
+            backOff = MIN_BACKOFF_NANOS;
         }
         return result;
     }

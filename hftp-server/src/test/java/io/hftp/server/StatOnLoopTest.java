@@ -37,10 +37,16 @@ class StatOnLoopTest {
         assertThat(onLoop.allowed()).isTrue();
     }
 
+    private void slowLookups(int n) {
+        for (int i = 0; i < n; i++) {
+            onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+        }
+    }
+
     @Test
     void enoughSlowLookupsInAWindowSendTheNextOnesToTheLaneForTheBackOff() {
         for (int i = 1; i < StatOnLoop.SLOW_LIMIT; i++) {
-            onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
+            slowLookups(1);
             assertThat(onLoop.allowed())
                     .as("slow lookup %d alone: a preemption, a collection", i)
                     .isTrue();
@@ -49,14 +55,34 @@ class StatOnLoopTest {
                 .as("answered all the same")
                 .isEqualTo(7L);
         assertThat(onLoop.allowed()).isFalse();
-        now += StatOnLoop.BACKOFF_NANOS - 1;
+        now += StatOnLoop.MIN_BACKOFF_NANOS - 1;
         assertThat(onLoop.allowed()).isFalse();
         now += 1;
         assertThat(onLoop.allowed()).as("tried again after the back-off").isTrue();
-        for (int i = 1; i < StatOnLoop.SLOW_LIMIT; i++) {
-            onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
-        }
+        assertThat(onLoop.allowed()).isTrue();
+        slowLookups(StatOnLoop.SLOW_LIMIT - 1);
         assertThat(onLoop.allowed()).as("counted afresh after the back-off").isTrue();
+    }
+
+    /** Slow again at once: the back-off doubles up to its bound; a fast window resets it. */
+    @Test
+    void theBackOffDoublesWhileTheLookupsStaySlow() {
+        long expected = StatOnLoop.MIN_BACKOFF_NANOS;
+        for (int round = 0; round < 10; round++) {
+            slowLookups(StatOnLoop.SLOW_LIMIT);
+            now += expected - 1;
+            assertThat(onLoop.allowed()).as("round %d", round).isFalse();
+            now += 1;
+            assertThat(onLoop.allowed()).as("round %d", round).isTrue();
+            expected = Math.min(StatOnLoop.MAX_BACKOFF_NANOS, expected * 2);
+        }
+        assertThat(expected).isEqualTo(StatOnLoop.MAX_BACKOFF_NANOS);
+        for (int i = 0; i < StatOnLoop.WINDOW; i++) {
+            onLoop.run(taking(10, 1L));
+        }
+        slowLookups(StatOnLoop.SLOW_LIMIT);
+        now += StatOnLoop.MIN_BACKOFF_NANOS;
+        assertThat(onLoop.allowed()).as("back to the first back-off").isTrue();
     }
 
     @Test
@@ -90,7 +116,7 @@ class StatOnLoopTest {
             onLoop.run(taking(StatOnLoop.SLOW_NANOS + 1, 1L));
         }
         assertThat(onLoop.allowed()).isFalse();
-        now += StatOnLoop.BACKOFF_NANOS;
+        now += StatOnLoop.MIN_BACKOFF_NANOS;
         assertThat(onLoop.allowed()).isTrue();
     }
 }
