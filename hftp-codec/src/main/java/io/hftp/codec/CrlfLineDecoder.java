@@ -51,6 +51,8 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
     private boolean paused;
     /** {@link #resumeDecoding()} is decoding: a nested call must not re-enter. */
     private boolean resuming;
+    /** A nested {@link #resumeDecoding()} came while resuming: the resume goes on afterwards. */
+    private boolean resumeAgain;
 
     /** A decoder that fails on any line longer than {@code maxLineLength} bytes. */
     public CrlfLineDecoder(int maxLineLength) {
@@ -112,16 +114,25 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
      */
     public void resumeDecoding() {
         paused = false;
-        if (resuming || ctx == null || ctx.isRemoved() || actualReadableBytes() == 0) {
+        if (resuming) {
+            // Asked from within a resume (say, by a task run during its read-complete's flush):
+            // the resume under way goes on once its own read-complete is done.
+            resumeAgain = true;
+            return;
+        }
+        if (ctx == null || ctx.isRemoved() || actualReadableBytes() == 0) {
             return;
         }
         resuming = true;
         try {
-            // An empty read: the decoder runs over its cumulation as if bytes had arrived. Its
-            // read-complete follows, as for any read: handlers after this one (a flush
-            // consolidation, say) wait for it to end what the read started.
-            channelRead(ctx, Unpooled.EMPTY_BUFFER);
-            channelReadComplete(ctx);
+            do {
+                resumeAgain = false;
+                // An empty read: the decoder runs over its cumulation as if bytes had arrived. Its
+                // read-complete follows, as for any read: handlers after this one (a flush
+                // consolidation, say) wait for it to end what the read started.
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                channelReadComplete(ctx);
+            } while (resumeAgain && !paused && !ctx.isRemoved() && actualReadableBytes() > 0);
         } catch (Exception e) {
             ctx.fireExceptionCaught(e);
         } finally {

@@ -25,7 +25,7 @@ class DecodingPauseTest {
     }
 
     /** Queues requests, pausing the line decoder as soon as it holds {@code max}. */
-    static final class Queue extends ChannelInboundHandlerAdapter {
+    static class Queue extends ChannelInboundHandlerAdapter {
         final int max;
         final List<HftpRequest> queued = new ArrayList<>();
         CrlfLineDecoder lines;
@@ -116,6 +116,33 @@ class DecodingPauseTest {
         assertThat(seen).isEqualTo(all.take()).hasSize(7);
         assertFalse(ch.finish());
         assertFalse(reference.finish());
+    }
+
+    /**
+     * A consumer that takes one request per read and asks for the next at each read-complete: the
+     * resume it asks for from inside a resume's own read-complete (as a task run during that
+     * read-complete's flush can) is not lost, and every line buffered comes out without new bytes.
+     */
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void aResumeAskedForWithinAResumeIsNotLost(int piece) {
+        List<String> seen = new ArrayList<>();
+        Queue queue = new Queue(1) {
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                queued.forEach(r -> seen.add(r.toString()));
+                queued.clear();
+                lines.resumeDecoding();
+                ctx.fireChannelReadComplete();
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpServerCodec(), queue);
+        Splits.feed(ch, bytes(INPUT), piece);
+        assertThat(seen)
+                .containsExactly(
+                        "get_metadata a", "get_metadata b", "help", "get_metadata c", "get_slice d 0 1", "quit");
+        assertThat(queue.lines.bufferedBytes()).isZero();
+        assertFalse(ch.finish());
     }
 
     @ParameterizedTest
