@@ -1,10 +1,8 @@
 package io.hftp.server;
 
-import io.hftp.codec.CrlfLineDecoder;
 import io.hftp.codec.HftpListingInput;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpResponse;
-import io.hftp.codec.HftpServerCodec;
 import io.hftp.codec.HftpStatus;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -27,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * handler that touches files.
  *
  * <p>Memory stays bounded whatever the client sends or fails to read: requests wait in a queue of
- * at most {@link HftpServerConfig#maxPipelined()}; once it is full the line decoder is paused
- * ({@link CrlfLineDecoder#pauseDecoding()}), so lines already received stay bytes in its buffer,
- * and reading stops. One slice body at a time is streamed, and nothing is answered while the
- * channel is not writable (reading stops too, and resumes on {@link #channelWritabilityChanged}).
+ * at most {@link HftpServerConfig#maxPipelined()}; once it is full the line decoder is paused, so
+ * lines already received stay bytes in its buffer, and reading stops ({@link ReadGate}, which also
+ * lets the other connections of the event loop go first after a run of answers). One slice body at
+ * a time is streamed, and nothing is answered while the channel is not writable (reading stops
+ * too, and resumes on {@link #channelWritabilityChanged}).
  *
  * <p>Fatal statuses (1xx), {@code quit} and failures the handler cannot map close this connection
  * only, after the reply; requests behind them are dropped. Every reply is flushed as written; the
@@ -60,8 +59,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private String peer;
     private AccessLog accessLog;
-    /** The line decoder to pause while the queue is full; null without {@link HftpServerCodec}. */
-    private CrlfLineDecoder lines;
+    private ReadGate gate;
 
     private RequestState state = RequestState.READY;
     /** A graceful shutdown was asked for: close once everything received is answered. */
@@ -89,7 +87,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.lane = files.lane(ctx.executor());
         this.peer = String.valueOf(PeerAddress.of(ctx.channel()));
         this.accessLog = new AccessLog(config.accessLog(), peer, stats);
-        this.lines = HftpServerCodec.lineDecoder(ctx.pipeline());
+        this.gate = new ReadGate(ctx, config.maxPipelined(), this::drain);
         // Before any write: the pipeline reads the estimator once, at its first write.
         ctx.channel().config().setMessageSizeEstimator(RawSliceBody.ESTIMATOR);
     }
@@ -167,7 +165,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void drain() {
         while (state == RequestState.READY
                 && !pending.isEmpty()
-                && ctx.channel().isWritable()) {
+                && ctx.channel().isWritable()
+                && gate.mayAnswer()) {
             HftpRequest request = pending.poll();
             try {
                 answer(request);
@@ -176,24 +175,15 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
                 fail();
             }
         }
-        if (lines != null && state != RequestState.CLOSED) {
-            if (pending.size() >= config.maxPipelined()) {
-                lines.pauseDecoding();
-            } else if (lines.isDecodingPaused()) {
-                // Decodes lines already received up to the bound; each comes back through
-                // channelRead, whose own drain answers it, so this returns with the queue settled.
-                lines.resumeDecoding();
-            }
+        if (state != RequestState.CLOSED) {
+            gate.settle(pending.size());
         }
         updateAutoRead();
         closeIfDrained();
     }
 
     private void closeIfDrained() {
-        if (shutdownAsked
-                && state == RequestState.READY
-                && pending.isEmpty()
-                && (lines == null || !lines.isDecodingPaused())) {
+        if (shutdownAsked && state == RequestState.READY && pending.isEmpty() && !gate.decodingPaused()) {
             // Close only once the last replies are on the wire: a close with writes still queued
             // (the peer reading slowly) would discard them.
             closeAfterReply();
@@ -201,14 +191,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void updateAutoRead() {
-        boolean read = state != RequestState.CLOSED
-                && !shutdownAsked
-                && pending.size() < config.maxPipelined()
-                && (lines == null || !lines.isDecodingPaused())
-                && ctx.channel().isWritable();
-        if (ctx.channel().config().isAutoRead() != read) {
-            ctx.channel().config().setAutoRead(read);
-        }
+        gate.updateAutoRead(state != RequestState.CLOSED && !shutdownAsked, pending.size());
     }
 
     private void answer(HftpRequest request) {

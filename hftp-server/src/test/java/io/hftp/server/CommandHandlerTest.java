@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.hftp.codec.CrlfLineDecoder;
 import io.hftp.codec.HftpServerCodec;
 import io.hftp.testing.Splits;
 import io.netty.buffer.ByteBuf;
@@ -246,6 +247,36 @@ class CommandHandlerTest {
         String expected = "0 OK\r\n" + Base64.getEncoder().encodeToString(new byte[600]) + "\r\n";
         assertThat(out(ch)).isEqualTo(expected.repeat(10));
         assertThat(handler.pendingRequests()).isZero();
+        assertFalse(ch.finish());
+    }
+
+    /**
+     * Answers that need nothing but the event loop come {@link ReadGate#TURN} at a time: then the
+     * connection gives way (decoding and reading pause, what was received stays bytes) and a task
+     * of the loop takes the rest up.
+     */
+    @Test
+    void aLongRunOfAnswersGivesWayToTheEventLoopsOtherConnections() throws IOException {
+        Files.write(dir.resolve("f"), new byte[6]);
+        String pair = "get_metadata f\r\nhelp\r\n";
+        int pairs = ReadGate.TURN * 2;
+        EmbeddedChannel ch = channel();
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer(pair.repeat(pairs) + "quit\r\n", ISO_8859_1));
+        CommandHandler handler = ch.pipeline().get(CommandHandler.class);
+        CrlfLineDecoder lines = HftpServerCodec.lineDecoder(ch.pipeline());
+        assertThat(lines.isDecodingPaused()).isTrue();
+        int decoded = ReadGate.TURN + handler.pendingRequests();
+        int decodedBytes = decoded / 2 * pair.length() + (decoded % 2) * "get_metadata f\r\n".length();
+        assertThat(lines.bufferedBytes())
+                .as("the rest stays bytes")
+                .isEqualTo(pair.length() * pairs + "quit\r\n".length() - decodedBytes);
+        assertThat(ch.config().isAutoRead()).as("not reading while giving way").isFalse();
+        ch.pipeline().fireChannelReadComplete();
+        ch.runPendingTasks(); // the event loop's later turns
+        String metadata = "0 OK\r\n6\r\n";
+        String help = "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n";
+        assertThat(out(ch)).isEqualTo((metadata + help).repeat(pairs) + "0 OK\r\n");
+        assertThat(ch.isOpen()).as("quit, last, was answered").isFalse();
         assertFalse(ch.finish());
     }
 
