@@ -10,15 +10,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.proxy.ProxyHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
@@ -83,15 +78,13 @@ public final class HftpClient implements AutoCloseable {
         EventLoopGroup group = options.eventLoopGroup();
         EventLoopGroup owned = null;
         if (group == null) {
-            // Daemon threads: a client that is never closed must not keep the JVM alive.
-            owned = group = new MultiThreadIoEventLoopGroup(
-                    1, new DefaultThreadFactory("hftp-client", true), NioIoHandler.newFactory());
+            owned = group = ClientTransport.newGroup(1, "hftp-client");
         }
         final EventLoopGroup ownedGroup = owned;
         final long replyTimeoutNanos = options.replyTimeout().toNanos();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(ClientTransport.channelClass(group))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         options.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -311,13 +304,7 @@ public final class HftpClient implements AutoCloseable {
         if (cause instanceof UnknownHostException) {
             return new HftpConnectionException(where + "unknown host", cause);
         }
-        String reason = cause.getMessage();
-        if (cause instanceof ConnectException
-                && cause.getCause() != null
-                && cause.getCause().getMessage() != null) {
-            // Netty annotates the JDK's message with the address, which the message already names.
-            reason = cause.getCause().getMessage();
-        }
+        String reason = ClientTransport.reason(cause);
         return new HftpConnectionException(
                 where + (reason == null ? cause.getClass().getSimpleName() : reason), cause);
     }

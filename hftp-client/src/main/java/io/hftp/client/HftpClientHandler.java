@@ -129,7 +129,9 @@ final class HftpClientHandler extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String what = cause instanceof HftpProtocolException
                 ? "protocol error from the server: " + cause.getMessage()
-                : cause instanceof IOException ? "connection lost: " + cause.getMessage() : "client failure: " + cause;
+                : cause instanceof IOException
+                        ? "connection lost: " + ClientTransport.reason(cause)
+                        : "client failure: " + cause;
         closeThenFail(new HftpConnectionException(what, cause));
     }
 

@@ -124,8 +124,9 @@ public record HftpClientOptions(
 
     /**
      * These options with a group owned by the caller: clients use it and leave it running when
-     * closed. Its loops must be able to run NIO socket channels (for example a {@code
-     * MultiThreadIoEventLoopGroup} made with {@code NioIoHandler.newFactory()}).
+     * closed. Its loops must run NIO or native epoll socket channels (a {@code
+     * MultiThreadIoEventLoopGroup} made with {@code NioIoHandler.newFactory()} or {@code
+     * EpollIoHandler.newFactory()}); the client picks the socket channel class to match the group.
      */
     public HftpClientOptions withEventLoopGroup(EventLoopGroup group) {
         return new HftpClientOptions(

@@ -1,9 +1,6 @@
 package io.hftp.client;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -150,8 +147,7 @@ public final class HftpDownloader {
         EventLoopGroup owned = null;
         if (group == null) {
             int threads = Math.min(connections, Runtime.getRuntime().availableProcessors());
-            owned = group = new MultiThreadIoEventLoopGroup(
-                    threads, new DefaultThreadFactory("hftp-download", true), NioIoHandler.newFactory());
+            owned = group = ClientTransport.newGroup(threads, "hftp-download");
         }
         try {
             return new DownloadRun(this, name, target, options.withEventLoopGroup(group), group.next()).execute();

@@ -3,7 +3,6 @@ package io.hftp.client;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.proxy.Socks5ProxyHandler;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -53,12 +52,7 @@ final class SocksConnector {
             if (cause instanceof ConnectTimeoutException) {
                 return new HftpTimeoutException(where + "proxy unreachable: connection timed out", cause);
             }
-            String reason = cause.getMessage();
-            if (cause instanceof ConnectException
-                    && cause.getCause() != null
-                    && cause.getCause().getMessage() != null) {
-                reason = cause.getCause().getMessage();
-            }
+            String reason = ClientTransport.reason(cause);
             return new HftpProxyException(proxy, where + "proxy unreachable: " + orName(reason, cause), cause);
         }
         if (!(cause instanceof ProxyConnectException)) {
