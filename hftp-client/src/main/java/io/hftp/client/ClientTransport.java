@@ -1,9 +1,11 @@
 package io.hftp.client;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -25,6 +27,18 @@ import java.util.regex.Pattern;
 final class ClientTransport {
     /** What the native transports put before the system's message: {@code read(..) failed with error(-104): }. */
     private static final Pattern NATIVE_CALL = Pattern.compile("^[\\w.]+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
+
+    /** The largest buffer one socket read fills. */
+    static final int MAX_READ = 1 << 20;
+
+    /**
+     * Sizes each connection's read buffers by what its reads return, as Netty's default does, but up
+     * to {@link #MAX_READ} instead of 64 KiB: a slice then arrives in a sixteenth of the reads, each
+     * written to its file in one positional write, which saves most of the per-call work in the
+     * kernel (on tmpfs, about a tenth of a download's CPU). Replies of a few lines still get small
+     * buffers; a buffer lives only until its bytes have been written.
+     */
+    static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
 
     private ClientTransport() {}
 

@@ -88,6 +88,7 @@ public final class HftpClient implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         options.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, ClientTransport.RECEIVE_BUFFERS)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -216,6 +217,11 @@ public final class HftpClient implements AutoCloseable {
             }
         });
         return done;
+    }
+
+    /** The connection's channel; for tests of how it is set up. */
+    Channel channel() {
+        return channel;
     }
 
     /** Whether the connection is still open. */

@@ -9,6 +9,7 @@ import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -103,6 +104,8 @@ class ClientTransportTest {
                     serveOnce(server, "get_slice a 0 6 raw\r\n", "0 OK\r\nContent-Length: 6\r\n\r\nabcdef");
             try (HftpClient client =
                     HftpClient.connect("127.0.0.1", server.getLocalPort()).get(10, TimeUnit.SECONDS)) {
+                assertThat(client.channel().getClass())
+                        .isEqualTo(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class);
                 ByteBuffer got = ByteBuffer.allocate(body.length);
                 long n = client.slice("a", 0, 6, SliceMode.RAW, got::put).get(10, TimeUnit.SECONDS);
                 assertThat(n).isEqualTo(6L);
@@ -110,6 +113,20 @@ class ClientTransportTest {
             }
             assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo("get_slice a 0 6 raw\r\n");
         }
+    }
+
+    @Test
+    void readBuffersGrowToTheLargestReadAndNoFurther() {
+        RecvByteBufAllocator.Handle handle = ClientTransport.RECEIVE_BUFFERS.newHandle();
+        int guess = handle.guess();
+        assertThat(guess).isLessThan(ClientTransport.MAX_READ);
+        // Reads that fill their buffer make the next one larger, up to the largest read.
+        for (int i = 0; i < 20; i++) {
+            handle.reset(null);
+            handle.lastBytesRead(handle.guess());
+            handle.readComplete();
+        }
+        assertThat(handle.guess()).isEqualTo(ClientTransport.MAX_READ);
     }
 
     @Test
@@ -155,6 +172,9 @@ class ClientTransportTest {
             HftpClientOptions options = HftpClientOptions.defaults().withEventLoopGroup(group);
             try (HftpClient client = HftpClient.connect("127.0.0.1", server.getLocalPort(), options)
                     .get(10, TimeUnit.SECONDS)) {
+                assertThat(client.channel().getClass()).isEqualTo(ClientTransport.channelClass(group));
+                RecvByteBufAllocator buffers = client.channel().config().getRecvByteBufAllocator();
+                assertThat(buffers).isSameAs(ClientTransport.RECEIVE_BUFFERS);
                 long size = client.size("a").get(10, TimeUnit.SECONDS);
                 assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo("get_metadata a\r\n");
                 return size;
