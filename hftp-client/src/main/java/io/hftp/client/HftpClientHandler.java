@@ -76,7 +76,7 @@ final class HftpClientHandler extends ChannelDuplexHandler {
             if (!f.isSuccess()) {
                 // The codec may not have recorded the request, so later replies could no longer be
                 // matched: give up the connection.
-                closeThenFail(new HftpConnectionException("could not send " + request.request(), f.cause()));
+                closeThenFail(new HftpConnectionException(notSent(request, f.cause()), f.cause()));
             }
         });
     }
@@ -163,6 +163,19 @@ final class HftpClientHandler extends ChannelDuplexHandler {
             failAll(new HftpConnectionException(why));
         }
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * Why {@code request} was not sent: mostly a connection the server reset, which epoll reports
+     * on the write while NIO tends to see it on a read first; both then say the connection was lost.
+     */
+    private static String notSent(PendingRequest<?> request, Throwable cause) {
+        String what = "could not send " + request.request();
+        if (!(cause instanceof IOException)) {
+            return what + ": " + cause;
+        }
+        String reason = ClientTransport.reason(cause);
+        return "connection lost: " + what + (reason == null ? "" : ": " + reason);
     }
 
     /**

@@ -131,7 +131,8 @@ class ClientTransportTest {
 
     @Test
     void aNativeFailureReadsAsTheSystemsMessage() {
-        assertThat(ClientTransport.reason(Errors.newIOException("read", Errors.ERRNO_ECONNRESET_NEGATIVE)))
+        assertThat(ClientTransport.reason(
+                        new IOException("writevAddresses(..) failed with error(-104): Connection reset by peer")))
                 .isEqualTo("Connection reset by peer");
         assertThat(ClientTransport.reason(new IOException("Connection reset by peer")))
                 .isEqualTo("Connection reset by peer");
@@ -141,6 +142,14 @@ class ClientTransportTest {
         ConnectException annotated = new ConnectException("Connection refused: /127.0.0.1:1");
         annotated.initCause(new ConnectException("finishConnect(..) failed with error(-111): Connection refused"));
         assertThat(ClientTransport.reason(annotated)).isEqualTo("Connection refused");
+    }
+
+    @Test
+    void aFailureWordedByNettysNativeCodeReadsAsTheSystemsMessage() {
+        // Loads the native library, which Errors needs.
+        assumeTrue(Epoll.isAvailable(), "native epoll is not available here");
+        assertThat(ClientTransport.reason(Errors.newIOException("readAddress", Errors.ERRNO_ECONNRESET_NEGATIVE)))
+                .isEqualTo("Connection reset by peer");
     }
 
     @Test

@@ -10,7 +10,11 @@ import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpStatus;
 import io.hftp.testing.Splits;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -292,6 +296,30 @@ class HftpClientHandlerTest {
 
         CompletableFuture<Long> after = send(new HftpRequest.GetMetadata("b"));
         assertThat(failure(after)).isInstanceOf(HftpConnectionException.class);
+    }
+
+    @Test
+    void aRequestTheConnectionCouldNotSendSaysTheConnectionWasLost() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                // As epoll reports a write to a connection the server has reset.
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(
+                        new IOException("writevAddresses(..) failed with error(-104): Connection reset by peer"));
+            }
+        });
+        HftpClientHandler h = new HftpClientHandler(TIMEOUT_NANOS);
+        ch.pipeline().addLast(h.activityTracker(), new HftpClientCodec(), h);
+
+        CompletableFuture<Long> size = HftpClient.send(ch, new HftpRequest.GetMetadata("a"), null);
+
+        assertThat(failure(size))
+                .isInstanceOf(HftpConnectionException.class)
+                .hasMessage("connection lost: could not send get_metadata a: Connection reset by peer");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finish());
     }
 
     @Test
