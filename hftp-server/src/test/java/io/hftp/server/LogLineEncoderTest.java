@@ -94,18 +94,6 @@ class LogLineEncoderTest {
         events.add(event("m", Level.INFO, t, "{} {} {}", 1.5d, BigInteger.TEN.pow(30), 'c'));
         events.add(event("m", Level.INFO, t, "{} {}", new int[] {1, 2}, new Object[] {"a", new long[] {3}}));
         events.add(event("m", Level.INFO, t, "{}", request(null)));
-        events.add(event(
-                "m",
-                Level.INFO,
-                t,
-                "{} then {}",
-                new Object() {
-                    @Override
-                    public String toString() {
-                        throw new IllegalStateException("no text");
-                    }
-                },
-                "after"));
         // Throwables: given, and as the last argument.
         events.add(failed("m", Level.WARN, t, new IllegalStateException("boom"), "failed {}", "x"));
         events.add(event("m", Level.WARN, t, "failed {}", "x", new IllegalArgumentException("bad")));
@@ -211,5 +199,25 @@ class LogLineEncoderTest {
         assertThat(xml)
                 .contains("<pattern>" + LogLineEncoder.PATTERN + "</pattern>")
                 .contains("<encoder class=\"" + LogLineEncoder.class.getName() + "\"/>");
+    }
+
+    @Test
+    void anArgumentWhoseTextFailsIsWrittenAsLogbackWritesIt() {
+        // SLF4J reports the failure on the console (once here, not in every comparison above).
+        LoggingEvent e = event(
+                "m",
+                Level.INFO,
+                1_000L,
+                "{} then {}",
+                new Object() {
+                    @Override
+                    public String toString() {
+                        throw new IllegalStateException("no text");
+                    }
+                },
+                "after");
+        byte[] expected = pattern(StandardCharsets.UTF_8).encode(e);
+        assertThat(encoder(StandardCharsets.UTF_8).encode(e)).isEqualTo(expected);
+        assertThat(new String(expected, StandardCharsets.UTF_8)).contains(" - [FAILED toString()] then after");
     }
 }
