@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * never waited for), and one writer thread formats the lines and writes all those queued by then
  * with one system call.
  *
- * <p>The event loops do not wake the writer for each line: after a write it naps for {@value
- * #LINGER_MICROS} µs, unsignalled, and writes what came meanwhile, so that at any rate a line goes
+ * <p>The event loops do not wake the writer for each line: after a write it naps for a
+ * millisecond, unsignalled, and writes what came meanwhile, so that at any rate a line goes
  * out about a millisecond after it was logged at most, in one write with the others of that
  * millisecond. Only when a nap brought nothing does the writer sleep until an event loop wakes it
  * with the next line, which then goes out at once; a busy daemon costs the writer a thousand
