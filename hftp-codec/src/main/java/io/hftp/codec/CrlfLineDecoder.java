@@ -125,14 +125,21 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
         }
         resuming = true;
         try {
+            int before;
             do {
                 resumeAgain = false;
+                before = actualReadableBytes();
                 // An empty read: the decoder runs over its cumulation as if bytes had arrived. Its
                 // read-complete follows, as for any read: handlers after this one (a flush
                 // consolidation, say) wait for it to end what the read started.
                 channelRead(ctx, Unpooled.EMPTY_BUFFER);
                 channelReadComplete(ctx);
-            } while (resumeAgain && !paused && !ctx.isRemoved() && actualReadableBytes() > 0);
+                // Again only while that pass used bytes: what is left may be a partial line.
+            } while (resumeAgain
+                    && !paused
+                    && !ctx.isRemoved()
+                    && actualReadableBytes() > 0
+                    && actualReadableBytes() < before);
         } catch (Exception e) {
             ctx.fireExceptionCaught(e);
         } finally {
