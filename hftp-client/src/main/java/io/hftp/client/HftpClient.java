@@ -82,6 +82,10 @@ public final class HftpClient implements AutoCloseable {
         }
         final EventLoopGroup ownedGroup = owned;
         final long replyTimeoutNanos = options.replyTimeout().toNanos();
+        // Made here, for the one channel this connects: its handshake's outcome is read from it
+        // even when it has already left a pipeline that the failed handshake closed.
+        final ProxyHandler proxyHandler =
+                proxyAddress == null ? null : SocksConnector.handler(proxyAddress, options.connectTimeout());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(ClientTransport.channelClass(group))
@@ -93,9 +97,8 @@ public final class HftpClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         HftpClientHandler handler = new HftpClientHandler(replyTimeoutNanos);
-                        if (proxyAddress != null) {
-                            ch.pipeline()
-                                    .addLast("proxy", SocksConnector.handler(proxyAddress, options.connectTimeout()));
+                        if (proxyHandler != null) {
+                            ch.pipeline().addLast("proxy", proxyHandler);
                         }
                         ch.pipeline()
                                 .addLast("activity", handler.activityTracker())
@@ -124,7 +127,7 @@ public final class HftpClient implements AutoCloseable {
         connect.addListener((ChannelFuture f) -> {
             if (f.isSuccess() && proxy != null) {
                 // Connected to the proxy; the server is reached once the proxy's handshake succeeds.
-                f.channel().pipeline().get(ProxyHandler.class).connectFuture().addListener(h -> {
+                proxyHandler.connectFuture().addListener(h -> {
                     if (h.isSuccess()) {
                         result.complete(new HftpClient(f.channel(), ownedGroup));
                     } else {
