@@ -27,6 +27,15 @@ final class FileCall {
     /** When its drainer took it up. */
     volatile long started;
 
+    /** Runs {@code call}: its result, or the exception it threw, handed over as the outcome. */
+    static Object outcome(FileTasks.Call call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
     FileCall(FileTasks.Call call, Runnable unblock, Consumer<Object> then, Consumer<Object> late, long deadline) {
         this.call = call;
         this.unblock = unblock;

@@ -258,12 +258,7 @@ final class FileTasks implements AutoCloseable {
                 if (!p.state.compareAndSet(FileCall.QUEUED, FileCall.RUNNING)) {
                     continue; // timed out while queued: nobody waits for it any more
                 }
-                Object result;
-                try {
-                    result = p.call.call();
-                } catch (Exception e) {
-                    result = e;
-                }
+                Object result = FileCall.outcome(p.call);
                 p.result = result;
                 if (p.state.compareAndSet(FileCall.RUNNING, FileCall.DONE)) {
                     done(p);

@@ -62,12 +62,7 @@ final class StatOnLoop {
     /** Runs {@code call} here and now, timing it: its result, or the exception it threw. */
     Object run(FileTasks.Call call) {
         long start = clock.getAsLong();
-        Object result;
-        try {
-            result = call.call();
-        } catch (Exception e) {
-            result = e;
-        }
+        Object result = FileCall.outcome(call);
         long end = clock.getAsLong();
         lookups++;
         if (end - start > SLOW_NANOS && ++slow >= SLOW_LIMIT) {
