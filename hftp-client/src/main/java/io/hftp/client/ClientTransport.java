@@ -53,7 +53,7 @@ final class ClientTransport {
 
     /** The socket channel class that runs on {@code group}'s event loops. */
     static Class<? extends SocketChannel> channelClass(EventLoopGroup group) {
-        if (group instanceof IoEventLoopGroup && ((IoEventLoopGroup) group).isIoType(EpollIoHandler.class)) {
+        if (group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
             return EpollSocketChannel.class;
         }
         return NioSocketChannel.class;

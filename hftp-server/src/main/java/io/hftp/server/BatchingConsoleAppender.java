@@ -120,7 +120,7 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
 
     private void write(OutputStream out) {
         List<ILoggingEvent> batch = new ArrayList<>(BATCH);
-        LogLineEncoder lines = encoder instanceof LogLineEncoder ? (LogLineEncoder) encoder : null;
+        LogLineEncoder lines = encoder instanceof LogLineEncoder l ? l : null;
         LogLineEncoder.Buffer buffer = new LogLineEncoder.Buffer(BUFFER);
         try {
             // Interrupted by a stop that found the output stuck: the lines still queued are lost.

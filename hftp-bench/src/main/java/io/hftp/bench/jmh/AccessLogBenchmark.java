@@ -55,7 +55,7 @@ public class AccessLogBenchmark extends Defaults {
         @Setup
         public void setup(AccessLogBenchmark bench) {
             encoding = encoder.equals("none") ? null : encoder(bench.context, encoder);
-            lines = encoding instanceof LogLineEncoder ? (LogLineEncoder) encoding : null;
+            lines = encoding instanceof LogLineEncoder l ? l : null;
         }
     }
 
