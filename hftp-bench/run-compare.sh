@@ -15,23 +15,28 @@
 # Environment (all optional but HFTP_REF_SERVER, without which the reference server is skipped):
 #   HFTP_REF_SERVER   the reference server script, run with python3
 #   HFTP_SERVER_JAR   the daemon's jar (default hftp-server/target/hftp-server.jar; skipped if absent)
-#   REPEATS=3 WARMUP=8 DURATION=4      repetitions, seconds of warm-up and of measurement per run
-#                                      (a fresh JVM server keeps compiling its hot paths for several
-#                                      seconds: with 2 s of warm-up it measured at a third of its rate)
+#   REPEATS=3 WARMUP=20 DURATION=4     repetitions, seconds of warm-up and of measurement per run
+#                                      (a fresh JVM server keeps compiling its hot paths for 15-20 s
+#                                      under small requests: measured 4 s windows from a fresh daemon
+#                                      rose from 20 k to 45 k, 53 k and 57 k replies/s before settling)
 #   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k"
 #                                      a subset to run
 #   SERVERS="ref sender ceiling daemon daemon-log"   a subset of servers (daemon-log: the daemon
 #                                      as users run it, access log on, written to a file)
 #   SERVER_JAVA_OPTS, LOAD_JAVA_OPTS   extra JVM options for the Java servers / the generator
 #   DAEMON_JAVA_OPTS=-Xmx512m          JVM options of the daemon only (default: the launcher's)
-#   LOAD_THREADS=1                     event loop threads of the load generator
+#   LOAD_THREADS=1                     event loop threads of the Java load generator
+#   LOADGEN=c                          the generator of the small-* and conns-* scenarios: c (the
+#                                      minimal C generator, src/main/c/min_loadgen.c, built with cc
+#                                      when one is installed; java otherwise) or java (hftp-bench
+#                                      load). Slices always use the Java generator, which decodes them.
 #   CONNECT_DEADLINE=20                seconds to open the connections; those not open by then are
 #                                      left out (the table shows how many were)
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 repeats="${REPEATS:-3}"
-warmup="${WARMUP:-8}"
+warmup="${WARMUP:-20}"
 duration="${DURATION:-4}"
 load_threads="${LOAD_THREADS:-1}"
 connect_deadline="${CONNECT_DEADLINE:-20}"
@@ -39,6 +44,11 @@ scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16
 servers="${SERVERS:-ref sender ceiling daemon daemon-log}"
 daemon_jar="${HFTP_SERVER_JAR:-$root/hftp-server/target/hftp-server.jar}"
 ref_server="${HFTP_REF_SERVER:-}"
+loadgen="${LOADGEN:-c}"
+if [ "$loadgen" = c ] && ! command -v cc >/dev/null; then
+    log "no C compiler for the minimal load generator: the Java one measures small requests too"
+    loadgen=java
+fi
 
 ensure_built hftp-bench "$bench_jar"
 
@@ -79,6 +89,9 @@ head -c $((16 << 20)) /dev/urandom >"$data/mid"
 head -c $((64 << 20)) /dev/urandom >"$data/big"
 if [[ " ${active[*]} " == *" ceiling "* ]]; then
     cc -O2 -o "$work/min_responder" "$root/hftp-bench/src/main/c/min_responder.c"
+fi
+if [ "$loadgen" = c ]; then
+    cc -O2 -o "$work/min_loadgen" "$root/hftp-bench/src/main/c/min_loadgen.c"
 fi
 
 out_dir="$root/hftp-bench/target/compare"
@@ -141,7 +154,7 @@ java_version="$("$java_bin" -version 2>&1 | head -1)"
 header="scenario,server,rep,startup_ms,$("$java_bin" -jar "$bench_jar" load csv-header)"
 echo "$header" >"$csv"
 
-log "JVM: $java_version; servers: ${active[*]}; scenarios: $scenarios; $repeats x (${warmup}s + ${duration}s)"
+log "JVM: $java_version; servers: ${active[*]}; scenarios: $scenarios; $repeats x (${warmup}s + ${duration}s); small requests from the $loadgen generator"
 log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -156,9 +169,15 @@ for rep in $(seq 1 "$repeats"); do
             applies "$scenario" "$server" || continue
             port="$(free_port)"
             start_server "$server" "$port" || continue
-            line="$("$java_bin" ${LOAD_JAVA_OPTS:-} -jar "$bench_jar" load "${argv[@]}" --port "$port" \
-                -w "$warmup" -t "$duration" --threads "$load_threads" --connect-deadline "$connect_deadline" --server-pid "$server_pid" \
-                --format csv --label "$server" 2>"$work/load.err" | tail -1)" || true
+            if [ "$loadgen" = c ] && [[ "$scenario" != slice-* ]] && [[ "$scenario" != raw-* ]]; then
+                line="$("$work/min_loadgen" -m "${argv[0]}" -c "${argv[2]}" -D "${argv[4]}" -r "${argv[6]}" -p "$port" \
+                    -w "$warmup" -t "$duration" -d "$connect_deadline" -s "$server_pid" -l "$server" \
+                    2>"$work/load.err" | tail -1)" || true
+            else
+                line="$("$java_bin" ${LOAD_JAVA_OPTS:-} -jar "$bench_jar" load "${argv[@]}" --port "$port" \
+                    -w "$warmup" -t "$duration" --threads "$load_threads" --connect-deadline "$connect_deadline" \
+                    --server-pid "$server_pid" --format csv --label "$server" 2>"$work/load.err" | tail -1)" || true
+            fi
             stop "$server_pid"
             if [ -z "$line" ]; then
                 log "$scenario $server #$rep: no result"
@@ -174,9 +193,9 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------------------------------------
 # Medians, as markdown.
-python3 - "$csv" "$java_version" "$load_start" "$load_end" "$repeats" "$warmup" "$duration" >"$report" <<'EOF'
+python3 - "$csv" "$java_version" "$load_start" "$load_end" "$repeats" "$warmup" "$duration" "$loadgen" >"$report" <<'EOF'
 import csv, statistics, sys
-path, jvm, load_start, load_end, repeats, warmup, duration = sys.argv[1:]
+path, jvm, load_start, load_end, repeats, warmup, duration, loadgen = sys.argv[1:]
 rows = list(csv.DictReader(open(path)))
 servers = [s for s in ("ref", "sender", "ceiling", "daemon", "daemon-log") if any(r["server"] == s for r in rows)]
 names = {"ref": "Python reference", "sender": "minimal sender", "ceiling": "minimal C responder",
@@ -194,7 +213,8 @@ def fmt(v, digits=0):
 
 print(f"JVM for every Java process: `{jvm}`; medians of {repeats} runs "
       f"({warmup} s warm-up + {duration} s measured each); load average {load_start} at the start, "
-      f"{load_end} at the end (2 shared cores: noisy).\n")
+      f"{load_end} at the end (2 shared cores: noisy). Small requests and connections from the "
+      + ("minimal C load generator" if loadgen == "c" else "Java load generator") + ".\n")
 
 groups = [
     ("Small requests (`get_metadata small`, 16 connections)", ["small-d1", "small-d16"],
