@@ -27,6 +27,15 @@ final class AsciiLines {
 
     private AsciiLines() {}
 
+    /** The number of digits of {@code value} (non-negative) in decimal. */
+    static int decimalLength(long value) {
+        int digits = 1;
+        for (long v = value / 10; v > 0; v /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
     /** Writes {@code text}, which must be ASCII, and a CRLF. */
     static void writeLine(ByteBuf buf, String text) {
         buf.writeBytes(text.getBytes(StandardCharsets.US_ASCII));

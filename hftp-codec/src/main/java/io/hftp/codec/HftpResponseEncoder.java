@@ -48,14 +48,24 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             writeDecimal(buf, raw.size());
             buf.writeInt(CRLF_CRLF);
             out.add(buf);
+        } else if (msg instanceof HftpResponse.MetadataRun run) {
+            ByteBuf buf = ctx.alloc().ioBuffer(run.replyLength());
+            for (long size : run.sizes()) {
+                writeMetadata(buf, size);
+            }
+            out.add(buf);
         } else {
             long size = ((HftpResponse.Metadata) msg).size();
-            ByteBuf buf = ctx.alloc().ioBuffer(HftpStatus.OK.lineLength() + 21);
-            HftpStatus.OK.writeLine(buf);
-            writeDecimal(buf, size);
-            buf.writeShort(AsciiLines.CRLF);
+            ByteBuf buf = ctx.alloc().ioBuffer(HftpResponse.Metadata.replyLength(size));
+            writeMetadata(buf, size);
             out.add(buf);
         }
+    }
+
+    private static void writeMetadata(ByteBuf buf, long size) {
+        HftpStatus.OK.writeLine(buf);
+        writeDecimal(buf, size);
+        buf.writeShort(AsciiLines.CRLF);
     }
 
     private static ByteBuf helpReply() {
@@ -75,10 +85,7 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             buf.writeByte('0' + (int) value);
             return;
         }
-        int digits = 1;
-        for (long v = value / 10; v > 0; v /= 10) {
-            digits++;
-        }
+        int digits = AsciiLines.decimalLength(value);
         int end = buf.writerIndex() + digits;
         buf.ensureWritable(digits);
         int pos = end;

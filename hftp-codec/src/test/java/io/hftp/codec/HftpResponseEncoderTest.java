@@ -14,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +82,40 @@ class HftpResponseEncoderTest {
         assertThat(encode(new HftpResponse.Metadata(0))).isEqualTo("0 OK\r\n0\r\n");
         assertThat(encode(new HftpResponse.Metadata(Long.MAX_VALUE))).isEqualTo("0 OK\r\n9223372036854775807\r\n");
         assertThatThrownBy(() -> new HftpResponse.Metadata(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aMetadataRunIsTheSameBytesAsItsRepliesOneByOneInOneBuffer() {
+        long[] sizes = {0, 123459, 9, 10, Long.MAX_VALUE, 1};
+        StringBuilder oneByOne = new StringBuilder();
+        for (long size : sizes) {
+            oneByOne.append(encode(new HftpResponse.Metadata(size)));
+        }
+        HftpResponse.MetadataRun run = new HftpResponse.MetadataRun(sizes);
+        EmbeddedChannel ch = new EmbeddedChannel(new HftpResponseEncoder());
+        assertThat(ch.writeOutbound(run)).isTrue();
+        ByteBuf buf = ch.readOutbound();
+        try {
+            assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo(oneByOne.toString());
+            assertThat(buf.readableBytes()).isEqualTo(run.replyLength());
+        } finally {
+            buf.release();
+        }
+        assertThat((Object) ch.readOutbound()).isNull(); // one buffer for the whole run
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aMetadataRunChecksItsSizesAndComparesByContent() {
+        assertThatThrownBy(() -> new HftpResponse.MetadataRun(new long[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HftpResponse.MetadataRun(new long[] {1, -1}))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new HftpResponse.MetadataRun(new long[] {1, 2}))
+                .isEqualTo(new HftpResponse.MetadataRun(new long[] {1, 2}))
+                .hasSameHashCodeAs(new HftpResponse.MetadataRun(new long[] {1, 2}))
+                .isNotEqualTo(new HftpResponse.MetadataRun(new long[] {2, 1}))
+                .hasToString("MetadataRun[1, 2]");
     }
 
     @ParameterizedTest

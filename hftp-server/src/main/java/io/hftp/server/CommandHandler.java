@@ -14,6 +14,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -60,6 +61,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     private String peer;
     private AccessLog accessLog;
     private ReadGate gate;
+    /** Queued requests that are answered without waiting for the end of the read. */
+    private int batchAt;
 
     private RequestState state = RequestState.READY;
     /** A graceful shutdown was asked for: close once everything received is answered. */
@@ -88,6 +91,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.peer = String.valueOf(PeerAddress.of(ctx.channel()));
         this.accessLog = new AccessLog(config.accessLog(), peer, stats);
         this.gate = new ReadGate(ctx, config.maxPipelined(), this::drain);
+        this.batchAt = Math.min(MetadataBatch.MAX, config.maxPipelined());
         // Before any write: the pipeline reads the estimator once, at its first write.
         ctx.channel().config().setMessageSizeEstimator(RawSliceBody.ESTIMATOR);
     }
@@ -107,12 +111,20 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         pending.add(request);
-        drain();
+        // Lookups wait for the end of the read (or a full batch), so that a pipelined run of them
+        // is answered by one batch: one file call and one buffer for its replies.
+        if (!(request instanceof HftpRequest.GetMetadata) || pending.size() >= batchAt) {
+            drain();
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        updateAutoRead();
+        if (!pending.isEmpty()) {
+            drain(); // updates reading itself
+        } else {
+            updateAutoRead();
+        }
         ctx.fireChannelReadComplete();
     }
 
@@ -222,18 +234,34 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void sized(List<HftpRequest.GetMetadata> batch, Object[] outcomes, long start) {
+        // Successive successes go out as one message (one buffer), failures as their status line.
+        long[] run = new long[outcomes.length];
+        int inRun = 0;
         for (int i = 0; i < outcomes.length && state == RequestState.READY; i++) {
             HftpRequest.GetMetadata request = batch.get(i);
             HftpStatus failed = FileOutcome.failure(request, outcomes[i], store, files.timeoutMillis(), peer);
             if (failed != null) {
+                inRun = writeSizes(run, inRun);
                 status(request, failed, start); // a fatal one closes, and ends the loop
             } else {
-                HftpResponse.Metadata reply = new HftpResponse.Metadata((Long) outcomes[i]);
-                ctx.write(reply, ctx.voidPromise());
-                accessLog.answered(request, HftpStatus.OK, reply.replyLength(), start);
+                long size = (Long) outcomes[i];
+                run[inRun++] = size;
+                accessLog.answered(request, HftpStatus.OK, HftpResponse.Metadata.replyLength(size), start);
             }
         }
+        writeSizes(run, inRun);
         ctx.flush(); // one write to the socket for the batch (inside a read, for the whole read)
+    }
+
+    /** Writes the replies giving the first {@code count} of {@code sizes}; returns 0, the new count. */
+    private int writeSizes(long[] sizes, int count) {
+        if (count == 1) {
+            ctx.write(new HftpResponse.Metadata(sizes[0]), ctx.voidPromise());
+        } else if (count > 1) {
+            long[] run = count == sizes.length ? sizes : Arrays.copyOf(sizes, count);
+            ctx.write(new HftpResponse.MetadataRun(run), ctx.voidPromise());
+        }
+        return 0;
     }
 
     private void sliceOpened(HftpRequest.GetSlice request, FileStore.OpenFile file, long start) {

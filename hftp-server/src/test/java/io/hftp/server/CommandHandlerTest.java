@@ -133,6 +133,49 @@ class CommandHandlerTest {
                         + "201 INVALID ARGUMENTS FOR COMMAND\r\n");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 1, 5})
+    void answersRunsOfLookupsWithFailuresAmongThemInOrder(int piece) throws IOException {
+        // Successive successes of one batch go out as one message; a failure splits the run.
+        Files.write(dir.resolve("empty"), new byte[0]);
+        StringBuilder input = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 2 * MetadataBatch.MAX + 5; i++) {
+            switch (i % 7) {
+                case 3 -> {
+                    input.append("get_metadata nope\r\n");
+                    expected.append("202 FILE NOT FOUND\r\n");
+                }
+                case 5 -> {
+                    input.append("get_metadata empty\r\n");
+                    expected.append("0 OK\r\n0\r\n");
+                }
+                default -> {
+                    input.append("get_metadata archivo.txt\r\n");
+                    expected.append("0 OK\r\n41\r\n");
+                }
+            }
+        }
+        input.append("get_metadata a/b\r\nget_metadata archivo.txt\r\nget_metadata empty\r\n");
+        expected.append("201 INVALID ARGUMENTS FOR COMMAND\r\n0 OK\r\n41\r\n0 OK\r\n0\r\n");
+        assertThat(exchange(input.toString(), piece)).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void aReadOfLookupsIsAnsweredAsOneBatchInOneBuffer() throws IOException {
+        // The lookups of one read wait for its end: one file call, one buffer, one write.
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("get_metadata archivo.txt\r\n".repeat(10), ISO_8859_1));
+        assertThat(ch.outboundMessages()).hasSize(1);
+        assertThat(out(ch)).isEqualTo("0 OK\r\n41\r\n".repeat(10));
+        // A batch is at most MetadataBatch.MAX: a longer run is answered in batches of that size.
+        ch.writeInbound(
+                Unpooled.copiedBuffer("get_metadata archivo.txt\r\n".repeat(MetadataBatch.MAX * 2 + 1), ISO_8859_1));
+        assertThat(ch.outboundMessages()).hasSize(3);
+        assertThat(out(ch)).isEqualTo("0 OK\r\n41\r\n".repeat(MetadataBatch.MAX * 2 + 1));
+        assertFalse(ch.finish());
+    }
+
     @Test
     void quitAnswersOkAndCloses() throws IOException {
         EmbeddedChannel ch = channel();
