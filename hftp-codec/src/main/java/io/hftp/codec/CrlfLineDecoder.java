@@ -130,9 +130,14 @@ public class CrlfLineDecoder extends ByteToMessageDecoder {
                 resumeAgain = false;
                 before = actualReadableBytes();
                 // An empty read: the decoder runs over its cumulation as if bytes had arrived. Its
-                // read-complete follows, as for any read: handlers after this one (a flush
-                // consolidation, say) wait for it to end what the read started.
-                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                // read-complete follows, as for any read, also when the read fails (a framing
+                // error goes down the pipeline as a transport's would): handlers after this one (a
+                // flush consolidation, say) wait for it to end what the read started.
+                try {
+                    channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                } catch (Exception e) {
+                    ctx.fireExceptionCaught(e);
+                }
                 channelReadComplete(ctx);
                 // Again only while that pass used bytes: what is left may be a partial line.
             } while (resumeAgain

@@ -176,17 +176,22 @@ class DecodingPauseTest {
         assertFalse(ch.finish());
     }
 
-    @ParameterizedTest
-    @MethodSource("pieces")
-    void aResumedReadEndsWithAReadComplete(int piece) {
-        Queue queue = new Queue(1);
-        int[] completes = new int[1];
-        EmbeddedChannel ch = new EmbeddedChannel(new HftpServerCodec(), queue, new ChannelInboundHandlerAdapter() {
+    /** A channel of the codec and {@code queue}, counting the read-completes that pass it in {@code completes[0]}. */
+    private static EmbeddedChannel countingCompletes(Queue queue, int[] completes) {
+        return new EmbeddedChannel(new HftpServerCodec(), queue, new ChannelInboundHandlerAdapter() {
             @Override
             public void channelReadComplete(ChannelHandlerContext ctx) {
                 completes[0]++;
             }
         });
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void aResumedReadEndsWithAReadComplete(int piece) {
+        Queue queue = new Queue(1);
+        int[] completes = new int[1];
+        EmbeddedChannel ch = countingCompletes(queue, completes);
         Splits.feed(ch, bytes("help\r\nquit\r\n"), piece);
         int before = completes[0];
         assertThat(queue.take()).containsExactly("help");
@@ -194,6 +199,24 @@ class DecodingPauseTest {
         assertThat(completes[0]).isEqualTo(before + 1);
         queue.take();
         assertThat(queue.lines.isDecodingPaused()).isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @MethodSource("pieces")
+    void aResumedReadThatMeetsAFramingErrorStillEndsWithAReadComplete(int piece) {
+        // The line decoder throws on a bare LF; a transport's read completes all the same, and so
+        // must a resumed one: handlers behind it (a flush consolidation) wait for that end.
+        Queue queue = new Queue(1);
+        int[] completes = new int[1];
+        EmbeddedChannel ch = countingCompletes(queue, completes);
+        Splits.feed(ch, bytes("help\r\nqui\nt\r\nget_metadata a\r\n"), piece);
+        int before = completes[0];
+        assertThat(queue.take()).containsExactly("help");
+        assertThat(queue.queued).singleElement().hasToString("rejected(100 BAD EOL)");
+        assertThat(completes[0]).isEqualTo(before + 1);
+        assertThat(queue.take()).containsExactly("rejected(100 BAD EOL)");
+        assertThat(queue.queued).isEmpty(); // nothing after a fatal rejection
         assertFalse(ch.finish());
     }
 }

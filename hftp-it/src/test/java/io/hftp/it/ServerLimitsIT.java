@@ -107,4 +107,26 @@ class ServerLimitsIT {
             c.send(requests.toByteArray()).expect(replies.toByteArray()).expectEof();
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aBadLineEndBehindAFullQueueIsAnsweredWithoutFurtherInput(Transport transport) throws Exception {
+        // The queue fills while the slice streams, so the bad line end is met when decoding
+        // resumes, not in a read: its 100 must still go out, and the close, with nothing more sent.
+        byte[] data = TestFiles.write(servers.dataDir().resolve("data"), TestFiles.random(2_000_000, 37));
+        RunningServer server = servers.start(transport, b -> b.maxPipelined(2));
+        ByteArrayOutputStream requests = new ByteArrayOutputStream();
+        ByteArrayOutputStream replies = new ByteArrayOutputStream();
+        requests.writeBytes(Replies.ascii("get_slice data 0 " + data.length + "\r\n"));
+        replies.writeBytes(Replies.slice(data, 0, data.length));
+        for (int i = 0; i < 20; i++) {
+            requests.writeBytes(Replies.ascii("help\r\n"));
+            replies.writeBytes(Replies.ascii(Replies.HELP));
+        }
+        requests.writeBytes(Replies.ascii("qui\nt\r\nhelp\r\n"));
+        replies.writeBytes(Replies.ascii(Replies.BAD_EOL));
+        try (RawClient c = server.connect()) {
+            c.send(requests.toByteArray()).expect(replies.toByteArray()).expectEof();
+        }
+    }
 }
