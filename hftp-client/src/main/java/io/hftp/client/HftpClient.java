@@ -67,9 +67,7 @@ public final class HftpClient implements AutoCloseable {
     public static CompletableFuture<HftpClient> connect(String host, int port, HftpClientOptions options) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
+        Ports.check("port", port);
         SocksProxy proxy = options.proxy();
         InetSocketAddress proxyAddress = proxy == null ? null : SocksConnector.address(proxy);
         if (proxyAddress != null && proxyAddress.isUnresolved()) {

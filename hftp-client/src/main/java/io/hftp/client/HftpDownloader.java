@@ -189,10 +189,7 @@ public final class HftpDownloader {
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+            this.port = Ports.check("port", port);
         }
 
         /** Connection options; without a group of its own, the downloader makes one per download. */

@@ -21,10 +21,7 @@ public final class SocksProxy {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("empty proxy host");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("proxy port out of range: " + port);
-        }
-        this.port = port;
+        this.port = Ports.check("proxy port", port);
         this.remoteResolution = remoteResolution;
     }
 

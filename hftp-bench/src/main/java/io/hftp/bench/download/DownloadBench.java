@@ -5,6 +5,7 @@ import io.hftp.bench.load.ProcStat;
 import io.hftp.client.BlockingHftpClient;
 import io.hftp.client.DownloadMode;
 import io.hftp.client.HftpDownloader;
+import io.hftp.client.Ports;
 import io.hftp.client.cli.DownloadOptions;
 import io.hftp.client.cli.ServerOptions;
 import io.hftp.codec.SliceMode;
@@ -101,7 +102,7 @@ public final class DownloadBench extends Cli.Tool {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Cli.inRange(spec, "--port", server.port(), 1, 65535);
+        Cli.inRange(spec, "--port", server.port(), 1, Ports.MAX);
         int connections = (int) Cli.inRange(spec, "--connections", download.connections(), 1, 1_000_000);
         Cli.inRange(spec, "--warmup-runs", warmupRuns, 0, 1_000_000);
         Cli.inRange(spec, "--runs", runs, 1, 1_000_000);

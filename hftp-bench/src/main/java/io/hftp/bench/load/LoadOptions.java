@@ -1,6 +1,7 @@
 package io.hftp.bench.load;
 
 import io.hftp.bench.Cli;
+import io.hftp.client.Ports;
 import io.hftp.client.cli.ServerAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -176,7 +177,7 @@ public final class LoadOptions {
     /** Checks the parsed values and derives the rest; a usage error if one is wrong. */
     void validate(Mode mode, CommandSpec spec) {
         this.mode = mode;
-        Cli.inRange(spec, "--port", server.port(), 1, 65535);
+        Cli.inRange(spec, "--port", server.port(), 1, Ports.MAX);
         Cli.inRange(spec, "--connections", connections, 1, 1_000_000);
         Cli.inRange(spec, "--depth", depth, 1, 1 << 16);
         Cli.seconds(spec, "--warmup", warmupSeconds, 0);

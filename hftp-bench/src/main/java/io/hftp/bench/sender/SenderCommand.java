@@ -1,6 +1,7 @@
 package io.hftp.bench.sender;
 
 import io.hftp.bench.Cli;
+import io.hftp.client.Ports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -43,7 +44,7 @@ public final class SenderCommand extends Cli.Tool {
 
     @Override
     public Integer call() throws IOException {
-        Cli.inRange(spec, "--port", port, 0, 65535);
+        Cli.inRange(spec, "--port", port, 0, Ports.MAX);
         Files.createDirectories(dir);
         MinimalSender sender;
         try {

@@ -2,6 +2,7 @@ package io.hftp.client.cli;
 
 import io.hftp.client.BlockingHftpClient;
 import io.hftp.client.HftpClientOptions;
+import io.hftp.client.Ports;
 import io.hftp.client.SocksProxy;
 import java.io.IOException;
 import java.time.Duration;
@@ -61,8 +62,8 @@ public final class ServerOptions {
      * @throws picocli.CommandLine.ParameterException when the port or a timeout is out of range
      */
     public HftpClientOptions clientOptions() {
-        if (port() < 0 || port() > 65535) {
-            throw Main.usage(spec, "port out of range: " + port());
+        if (!Ports.valid(port())) {
+            throw Main.usage(spec, Ports.outOfRange("port", port()));
         }
         // Past Integer.MAX_VALUE milliseconds the library refuses a connect timeout.
         if (connectTimeoutSeconds < 1 || connectTimeoutSeconds > Integer.MAX_VALUE / 1000) {

@@ -88,6 +88,10 @@ class SharedOptionsTest {
                                 .getCommandLine()
                                 .getCommandName())
                         .isEqualTo("other"));
+        Other zero = parse("-p", "0");
+        assertThatThrownBy(() -> zero.server.clientOptions())
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("port out of range: 0");
         Other timeout = parse("--connect-timeout", "0");
         assertThatThrownBy(() -> timeout.server.clientOptions())
                 .isInstanceOf(CommandLine.ParameterException.class)
