@@ -20,8 +20,16 @@ import java.util.List;
 public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
     /** The whole {@code help} reply, encoded once for the process. */
     private static final ByteBuf HELP = helpReply();
+    /** The digits of {@link Long#MAX_VALUE}, the most a size can have. */
+    private static final int DECIMAL_MAX = 19;
     /** {@code Content-Length: } in ASCII. */
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The most bytes a {@code get_metadata} reply takes: buffers are sized by it rather than by
+     * counting each size's digits, which {@link #writeDecimal} does once anyway.
+     */
+    private static final int METADATA_MAX = HftpStatus.OK.lineLength() + DECIMAL_MAX + 2;
 
     /** {@code \r\n\r\n}: the end of the {@code Content-Length} line and the empty line. */
     private static final int CRLF_CRLF = 0x0D0A0D0A;
@@ -49,14 +57,14 @@ public class HftpResponseEncoder extends MessageToMessageEncoder<Object> {
             buf.writeInt(CRLF_CRLF);
             out.add(buf);
         } else if (msg instanceof HftpResponse.MetadataRun run) {
-            ByteBuf buf = ctx.alloc().ioBuffer(run.replyLength());
+            ByteBuf buf = ctx.alloc().ioBuffer(run.sizes().length * METADATA_MAX);
             for (long size : run.sizes()) {
                 writeMetadata(buf, size);
             }
             out.add(buf);
         } else {
             long size = ((HftpResponse.Metadata) msg).size();
-            ByteBuf buf = ctx.alloc().ioBuffer(HftpResponse.Metadata.replyLength(size));
+            ByteBuf buf = ctx.alloc().ioBuffer(METADATA_MAX);
             writeMetadata(buf, size);
             out.add(buf);
         }

@@ -241,7 +241,8 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             HftpRequest.GetMetadata request = batch.get(i);
             HftpStatus failed = FileOutcome.failure(request, outcomes[i], store, files.timeoutMillis(), peer);
             if (failed != null) {
-                inRun = writeSizes(run, inRun);
+                writeSizes(run, inRun);
+                inRun = 0;
                 status(request, failed, start); // a fatal one closes, and ends the loop
             } else {
                 long size = (Long) outcomes[i];
@@ -253,15 +254,14 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
         ctx.flush(); // one write to the socket for the batch (inside a read, for the whole read)
     }
 
-    /** Writes the replies giving the first {@code count} of {@code sizes}; returns 0, the new count. */
-    private int writeSizes(long[] sizes, int count) {
+    /** Writes the replies giving the first {@code count} of {@code sizes}. */
+    private void writeSizes(long[] sizes, int count) {
         if (count == 1) {
             ctx.write(new HftpResponse.Metadata(sizes[0]), ctx.voidPromise());
         } else if (count > 1) {
             long[] run = count == sizes.length ? sizes : Arrays.copyOf(sizes, count);
             ctx.write(new HftpResponse.MetadataRun(run), ctx.voidPromise());
         }
-        return 0;
     }
 
     private void sliceOpened(HftpRequest.GetSlice request, FileStore.OpenFile file, long start) {
