@@ -3,8 +3,11 @@
 # connections (one warm JVM, written to disk), in each of MODES (raw and base64 slices), against
 # the daemon's single-connection raw get_slice of the same file (read by the load generator's
 # scanner, which only counts bytes: the daemon's own rate), and against the client library's
-# single-connection get_slice in the same mode (base64 decoded; then discarded). A fresh
-# `hftp get --mode MODE` command per round and mode (JVM start-up included) is timed too.
+# single-connection get_slice in the same mode (base64 decoded; then discarded), and against a
+# minimal C fetcher (src/main/c/min_fetch.c, built with cc when one is installed) that does only a
+# downloader's essential work over the same connections: raw get_slice, read, pwrite to the same
+# disk (median of FETCH_RUNS runs per round). A fresh `hftp get --mode MODE` command per round and
+# mode (JVM start-up included) is timed too.
 #
 #   [JAVA_HOME=...] hftp-bench/run-download.sh
 #
@@ -14,6 +17,7 @@
 #   MODES="raw base64"                     the download modes to measure, each every round
 #   SINGLE=1                               0 skips the client library's one-connection get_slice
 #   RUNS=5 WARMUP_RUNS=3                   measured and warm-up downloads per round
+#   FETCH_RUNS=5                           runs of the minimal C fetcher per round
 #   WARMUP=2 DURATION=5                    seconds of warm-up and measurement of the raw get_slice
 #   OUT_DIR                                where downloads are written (default: a new directory
 #                                          under TMPDIR); the served file lives there too
@@ -38,6 +42,13 @@ ensure_built hftp-server,hftp-client,hftp-bench "$bench_jar" "$daemon_jar" "$cli
 
 work="$(mktemp -d "${OUT_DIR:-${TMPDIR:-/tmp}}/hftp-download.XXXXXX")"
 mkdir -p "$work/served" "$work/out"
+fetch_bin=""
+if command -v cc >/dev/null; then
+    fetch_bin="$work/min_fetch"
+    cc -O2 -pthread -o "$fetch_bin" "$root/hftp-bench/src/main/c/min_fetch.c"
+else
+    log "no C compiler for the minimal fetcher: its column stays empty"
+fi
 head -c $((size_mib << 20)) /dev/urandom >"$work/served/big"
 size=$((size_mib << 20))
 
@@ -62,6 +73,18 @@ for rep in $(seq 1 "$repeats"); do
         -w "$warmup" -t "$duration" --server-pid "$daemon_pid" 2>&1 \
         | sed -n 's/.* \([0-9.]*\) MiB\/s of file bytes.*/\1/p')"
     log "round $rep: raw get_slice read by the load generator, 1 connection: $raw MiB/s"
+    fetch="–"
+    if [ -n "$fetch_bin" ]; then
+        rates=()
+        for _ in $(seq 1 "${FETCH_RUNS:-5}"); do
+            line="$("$fetch_bin" -p "$port" -f big -s "$size" -c "$connections" -o "$work/out/fetched")"
+            log "round $rep: $line"
+            rates+=("$(sed -n 's/.*: \([0-9.]*\) MiB\/s.*/\1/p' <<<"$line")")
+            rm -f "$work/out/fetched"
+        done
+        fetch="$(printf '%s\n' "${rates[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+        log "round $rep: minimal C fetcher, $connections connections, to disk: median $fetch MiB/s"
+    fi
     for mode in $modes; do
         row="$("$java_bin" -jar "$bench_jar" download -f big --port "$port" -c "$connections" --runs "$runs" \
             --warmup-runs "$warmup_runs" -o "$work/out" --server-pid "$daemon_pid" --mode "$mode" ${single_args[@]+"${single_args[@]}"} --format md \
@@ -75,7 +98,7 @@ for rep in $(seq 1 "$repeats"); do
         rm -f "$work/out/fresh"
         fresh="$(python3 -c "print(f'{$size_mib * 1000 / $fresh_ms:.1f}')")"
         log "round $rep: fresh hftp get --mode $mode: $fresh MiB/s ($fresh_ms ms with JVM start-up)"
-        rows+=("${row% |} | $raw | $fresh |")
+        rows+=("${row% |} | $raw | $fetch | $fresh |")
     done
     stop "$daemon_pid"
 done
@@ -85,6 +108,6 @@ echo "JVM: $java_version; file ${size_mib} MiB; $connections connections; load a
 echo
 echo "| round, mode | download MiB/s | client CPU ms/GiB | server CPU ms/GiB | client get_slice 1 conn MiB/s" \
     "| client CPU ms/GiB | server CPU ms/GiB | raw get_slice 1 conn (load generator) MiB/s" \
-    "| fresh \`hftp get\` MiB/s |"
-echo "|---|---|---|---|---|---|---|---|---|"
+    "| minimal C fetcher, $connections conn, to disk MiB/s | fresh \`hftp get\` MiB/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"

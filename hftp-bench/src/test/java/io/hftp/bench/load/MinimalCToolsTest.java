@@ -2,14 +2,17 @@ package io.hftp.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hftp.bench.sender.MinimalSender;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -19,9 +22,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The C yardsticks of {@code run-compare.sh}: the minimal responder (the ceiling for small
- * requests) and the minimal load generator, built with the machine's C compiler and run against
- * each other over loopback. They need {@code cc}, which {@code .ci/run} installs.
+ * The C yardsticks of {@code run-compare.sh} and {@code run-download.sh}: the minimal responder
+ * (the ceiling for small requests) and the minimal load generator, run against each other over
+ * loopback, and the minimal fetcher (the ceiling for downloads), run against the minimal sender.
+ * They are built with the machine's C compiler: {@code cc}, which {@code .ci/run} installs.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MinimalCToolsTest {
@@ -64,6 +68,7 @@ class MinimalCToolsTest {
                             "cc",
                             "-O2",
                             "-Wall",
+                            "-pthread",
                             "-o",
                             bin.toString(),
                             SOURCES.resolve(name + ".c").toString())
@@ -152,5 +157,56 @@ class MinimalCToolsTest {
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out).startsWith("usage: ");
+    }
+
+    /** Runs the fetcher; returns its exit code and its output. */
+    private Fetch fetch(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(compile("min_fetch").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Fetch(p.exitValue(), out);
+    }
+
+    private record Fetch(int exit, String out) {}
+
+    @Test
+    void theFetcherWritesEveryByteOfARawDownloadInItsPlace() throws Exception {
+        Path served = Files.createDirectory(dir.resolve("served"));
+        byte[] data = new byte[3 * MinimalSender.PIECE + 1_000_003];
+        new Random(11).nextBytes(data);
+        Files.write(served.resolve("big"), data);
+        Path output = dir.resolve("fetched");
+        try (MinimalSender sender = MinimalSender.startInBackground(new InetSocketAddress("127.0.0.1", 0), served)) {
+            String port = "" + sender.address().getPort();
+            for (String connections : List.of("1", "3")) {
+                Files.deleteIfExists(output);
+                Fetch run = fetch(
+                        "-p", port, "-f", "big", "-s", "" + data.length, "-c", connections, "-o", output.toString());
+                assertThat(run.exit()).as(run.out()).isZero();
+                assertThat(run.out())
+                        .startsWith("min_fetch " + data.length + " bytes over " + connections + " connections in ")
+                        .contains(" MiB/s; CPU user ")
+                        .contains(" ms/GiB");
+                assertThat(Files.readAllBytes(output)).isEqualTo(data);
+            }
+            assertThat(sender.rawSlicesServed()).isEqualTo(4);
+            Fetch missing = fetch("-p", port, "-f", "nope", "-s", "10", "-o", output.toString());
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.out()).startsWith("refused: 202 FILE NOT FOUND");
+        }
+    }
+
+    @Test
+    void theFetcherRefusesBadUsage() throws Exception {
+        for (List<String> args : List.of(
+                List.of("-p", "" + port, "-f", "big", "-o", "x"),
+                List.of("-p", "0", "-f", "big", "-s", "1", "-o", "x"),
+                List.of("-p", "" + port, "-f", "big", "-s", "1", "-o"))) {
+            Fetch run = fetch(args.toArray(String[]::new));
+            assertThat(run.exit()).as(args.toString()).isEqualTo(2);
+            assertThat(run.out()).startsWith("usage: ");
+        }
     }
 }
