@@ -4,6 +4,7 @@ import io.hftp.codec.HftpListingInput;
 import io.hftp.codec.HftpRequest;
 import io.hftp.codec.HftpResponse;
 import io.hftp.codec.HftpStatus;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -314,39 +315,24 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void listing(HftpRequest request, long start) {
         state = RequestState.LISTING;
-        boolean queued = listings.submit(new DirectoryListings.Waiter() {
-            @Override
-            public boolean wanted() {
-                return ctx.channel().isActive();
+        boolean queued = listings.submit(DirectoryListings.Waiter.onLoopOf(ctx.channel(), result -> {
+            if (state != RequestState.LISTING) {
+                return;
             }
-
-            @Override
-            public void done(List<String> result) {
-                onLoop(() -> {
-                    if (state != RequestState.LISTING || !ctx.channel().isActive()) {
-                        return;
-                    }
-                    state = RequestState.READY;
-                    if (result == null) {
-                        status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
-                    } else {
-                        HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_PIECE_SIZE);
-                        stream(body, ctx.newPromise(), body::progress, request, body.length(), start);
-                    }
-                    drain();
-                });
+            state = RequestState.READY;
+            if (result == null) {
+                status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
+            } else {
+                HftpListingInput body = new HftpListingInput(result, HftpListingInput.DEFAULT_PIECE_SIZE);
+                stream(body, ctx.newPromise(), body::progress, request, body.length(), start);
             }
-        });
+            drain();
+        }));
         if (!queued) {
             // Too many listings wait for the directory: this newest one is refused (fatal 199).
             state = RequestState.READY;
             status(request, HftpStatus.INTERNAL_SERVER_ERROR, start);
         }
-    }
-
-    private void onLoop(Runnable task) {
-        if (ctx.executor().inEventLoop()) task.run();
-        else ctx.executor().execute(task);
     }
 
     /** Writes a streamed body of {@code progress} bytes so far; later requests wait for its last byte. */
@@ -396,7 +382,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void closeAfterReply() {
         state = RequestState.CLOSED;
         pending.clear();
-        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Answers 199 and closes: the failure is the server's, the connection cannot be trusted. */

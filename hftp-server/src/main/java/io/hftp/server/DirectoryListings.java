@@ -1,5 +1,6 @@
 package io.hftp.server;
 
+import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,30 @@ final class DirectoryListings {
 
         /** The names, or null when the directory could not be read. Called from the executor. */
         void done(List<String> names);
+
+        /**
+         * A waiter for {@code channel}: wanted while it is open, and told the result on its event
+         * loop, only if it is still open then.
+         */
+        static Waiter onLoopOf(Channel channel, Consumer<List<String>> then) {
+            return new Waiter() {
+                @Override
+                public boolean wanted() {
+                    return channel.isActive();
+                }
+
+                @Override
+                public void done(List<String> names) {
+                    Runnable task = () -> {
+                        if (channel.isActive()) {
+                            then.accept(names);
+                        }
+                    };
+                    if (channel.eventLoop().inEventLoop()) task.run();
+                    else channel.eventLoop().execute(task);
+                }
+            };
+        }
     }
 
     private final FileStore store;

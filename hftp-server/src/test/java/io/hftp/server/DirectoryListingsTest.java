@@ -2,6 +2,7 @@ package io.hftp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,5 +192,24 @@ class DirectoryListingsTest {
         listings.submit(c);
         runAll();
         assertThat(c.results.get(0)).isEmpty();
+    }
+
+    @Test
+    void aChannelsWaiterIsToldWhileTheChannelIsOpen() {
+        // The hop from the directory executor to the channel's loop runs in every listing over
+        // real sockets (CommandHandler, the integration tests); an embedded loop is always "in".
+        EmbeddedChannel channel = new EmbeddedChannel();
+        List<List<String>> told = new ArrayList<>();
+        DirectoryListings.Waiter waiter = DirectoryListings.Waiter.onLoopOf(channel, told::add);
+        assertThat(waiter.wanted()).isTrue();
+        waiter.done(List.of("a"));
+        waiter.done(null);
+        assertThat(told).hasSize(2).first().isEqualTo(List.of("a"));
+        assertThat(told.get(1)).isNull();
+
+        assertThat(channel.finish()).isFalse();
+        assertThat(waiter.wanted()).isFalse();
+        waiter.done(List.of("b"));
+        assertThat(told).as("a closed channel is told nothing").hasSize(2);
     }
 }
