@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * the client's CPU bounds how fast a download goes.
  *
  * <p>The channel class follows the group, not the machine: a group supplied by the caller through
- * {@link HftpClientOptions#withEventLoopGroup} may be of either kind.
+ * {@link HftpClientOptions.Builder#eventLoopGroup} may be of either kind.
  */
 final class ClientTransport {
     /** What the native transports put before the system's message: {@code read(..) failed with error(-104): }. */

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How an {@link HftpClient} connects and how long it waits. Immutable; start from {@link
- * #defaults()} and change what you need with the {@code with...} methods.
+ * How an {@link HftpClient} connects and how long it waits. Immutable and checked when built:
+ * {@link #defaults()} as they are, or {@link #builder()} to change what you need ({@code
+ * HftpClientOptions.builder().replyTimeout(Duration.ofSeconds(30)).build()}); {@link #toBuilder()}
+ * starts from other options.
  *
  * <p>The reply timeout is an inactivity timeout: it fires only while requests are waiting and no
  * byte has arrived from the server for that long, so a long slice that keeps arriving never times
@@ -49,14 +51,7 @@ public record HftpClientOptions(
     /** The default most bytes of name lines accepted in one listing (or {@code help} reply): 64 MiB. */
     public static final long DEFAULT_MAX_LISTING_BYTES = HftpClientCodec.DEFAULT_MAX_LISTING_BYTES;
 
-    private static final HftpClientOptions DEFAULTS = new HftpClientOptions(
-            DEFAULT_CONNECT_TIMEOUT,
-            DEFAULT_REPLY_TIMEOUT,
-            HftpClientCodec.DEFAULT_MAX_LINE_LENGTH,
-            DEFAULT_MAX_LISTING_NAMES,
-            DEFAULT_MAX_LISTING_BYTES,
-            null,
-            null);
+    private static final HftpClientOptions DEFAULTS = new Builder().build();
 
     /**
      * Checks the values against the ranges given above.
@@ -92,51 +87,106 @@ public record HftpClientOptions(
         return DEFAULTS;
     }
 
-    /** These options with another connect timeout (positive, at most {@link Integer#MAX_VALUE} ms). */
-    public HftpClientOptions withConnectTimeout(Duration timeout) {
-        return new HftpClientOptions(
-                timeout, replyTimeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
+    /** A builder with every option at its {@linkplain #defaults() default}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** These options with another reply inactivity timeout; {@link Duration#ZERO} waits forever. */
-    public HftpClientOptions withReplyTimeout(Duration timeout) {
-        return new HftpClientOptions(
-                connectTimeout, timeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
-    }
-
-    /** These options with another longest reply line (the codec requires at least 32 bytes). */
-    public HftpClientOptions withMaxLineLength(int length) {
-        return new HftpClientOptions(
-                connectTimeout, replyTimeout, length, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
-    }
-
-    /** These options with another most names per listing (or {@code help} reply), at least 1. */
-    public HftpClientOptions withMaxListingNames(int names) {
-        return new HftpClientOptions(
-                connectTimeout, replyTimeout, maxLineLength, names, maxListingBytes, eventLoopGroup, proxy);
-    }
-
-    /** These options with another most bytes of name lines per listing (or {@code help} reply), at least 1. */
-    public HftpClientOptions withMaxListingBytes(long bytes) {
-        return new HftpClientOptions(
-                connectTimeout, replyTimeout, maxLineLength, maxListingNames, bytes, eventLoopGroup, proxy);
+    /** A builder holding these options, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
-     * These options with a group owned by the caller: clients use it and leave it running when
-     * closed. Its loops must run NIO or native epoll socket channels (a {@code
-     * MultiThreadIoEventLoopGroup} made with {@code NioIoHandler.newFactory()} or {@code
-     * EpollIoHandler.newFactory()}); the client picks the socket channel class to match the group.
+     * Builds {@link HftpClientOptions}. The setters take any value: {@link #build()} checks them all,
+     * by the rules of the options' constructor; see the components of {@link HftpClientOptions} for
+     * what each option does.
      */
-    public HftpClientOptions withEventLoopGroup(EventLoopGroup group) {
-        return new HftpClientOptions(
-                connectTimeout, replyTimeout, maxLineLength, maxListingNames, maxListingBytes, group, proxy);
-    }
+    public static final class Builder {
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+        private int maxLineLength = HftpClientCodec.DEFAULT_MAX_LINE_LENGTH;
+        private int maxListingNames = DEFAULT_MAX_LISTING_NAMES;
+        private long maxListingBytes = DEFAULT_MAX_LISTING_BYTES;
+        private EventLoopGroup eventLoopGroup;
+        private SocksProxy proxy;
 
-    /** These options with connections through {@code proxy}; {@code null} connects directly. */
-    public HftpClientOptions withProxy(SocksProxy proxy) {
-        return new HftpClientOptions(
-                connectTimeout, replyTimeout, maxLineLength, maxListingNames, maxListingBytes, eventLoopGroup, proxy);
+        private Builder() {}
+
+        private Builder(HftpClientOptions o) {
+            connectTimeout = o.connectTimeout;
+            replyTimeout = o.replyTimeout;
+            maxLineLength = o.maxLineLength;
+            maxListingNames = o.maxListingNames;
+            maxListingBytes = o.maxListingBytes;
+            eventLoopGroup = o.eventLoopGroup;
+            proxy = o.proxy;
+        }
+
+        /** See {@link HftpClientOptions#connectTimeout()}: positive, at most {@link Integer#MAX_VALUE} ms. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** See {@link HftpClientOptions#replyTimeout()}; {@link Duration#ZERO} waits forever. */
+        public Builder replyTimeout(Duration replyTimeout) {
+            this.replyTimeout = replyTimeout;
+            return this;
+        }
+
+        /** See {@link HftpClientOptions#maxLineLength()}: the codec requires at least 32 bytes. */
+        public Builder maxLineLength(int maxLineLength) {
+            this.maxLineLength = maxLineLength;
+            return this;
+        }
+
+        /** See {@link HftpClientOptions#maxListingNames()}: at least 1. */
+        public Builder maxListingNames(int maxListingNames) {
+            this.maxListingNames = maxListingNames;
+            return this;
+        }
+
+        /** See {@link HftpClientOptions#maxListingBytes()}: at least 1. */
+        public Builder maxListingBytes(long maxListingBytes) {
+            this.maxListingBytes = maxListingBytes;
+            return this;
+        }
+
+        /**
+         * A group owned by the caller, or {@code null} for one per client: clients use the caller's
+         * group and leave it running when closed. Its loops must run NIO or native epoll socket
+         * channels (a {@code MultiThreadIoEventLoopGroup} made with {@code NioIoHandler.newFactory()}
+         * or {@code EpollIoHandler.newFactory()}); the client picks the socket channel class to match
+         * the group.
+         */
+        public Builder eventLoopGroup(EventLoopGroup eventLoopGroup) {
+            this.eventLoopGroup = eventLoopGroup;
+            return this;
+        }
+
+        /** See {@link HftpClientOptions#proxy()}; {@code null} connects directly. */
+        public Builder proxy(SocksProxy proxy) {
+            this.proxy = proxy;
+            return this;
+        }
+
+        /**
+         * The options set so far.
+         *
+         * @throws IllegalArgumentException when one is out of its range
+         * @throws NullPointerException when a timeout is null
+         */
+        public HftpClientOptions build() {
+            return new HftpClientOptions(
+                    connectTimeout,
+                    replyTimeout,
+                    maxLineLength,
+                    maxListingNames,
+                    maxListingBytes,
+                    eventLoopGroup,
+                    proxy);
+        }
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class HftpDownloader {
     private HftpDownloader(Builder b) {
         this.host = b.host;
         this.port = b.port;
-        this.options = b.proxySet ? b.options.withProxy(b.proxy) : b.options;
+        this.options = b.proxySet ? b.options.toBuilder().proxy(b.proxy).build() : b.options;
         this.connections = b.connections;
         this.sliceSize = b.sliceSize;
         this.retries = b.retries < 0 ? RETRIES_PER_CONNECTION * b.connections : b.retries;
@@ -150,7 +150,9 @@ public final class HftpDownloader {
             owned = group = ClientTransport.newGroup(threads, "hftp-download");
         }
         try {
-            return new DownloadRun(this, name, target, options.withEventLoopGroup(group), group.next()).execute();
+            HftpClientOptions onGroup =
+                    options.toBuilder().eventLoopGroup(group).build();
+            return new DownloadRun(this, name, target, onGroup, group.next()).execute();
         } finally {
             if (owned != null) {
                 owned.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -163,7 +163,9 @@ class ClientTransportTest {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
             try {
                 CompletableFuture<HftpClient> connect = HftpClient.connect(
-                        "127.0.0.1", port, HftpClientOptions.defaults().withEventLoopGroup(group));
+                        "127.0.0.1",
+                        port,
+                        HftpClientOptions.builder().eventLoopGroup(group).build());
                 assertThatThrownBy(() -> connect.get(10, TimeUnit.SECONDS))
                         .cause()
                         .isInstanceOf(HftpConnectionException.class)
@@ -178,7 +180,8 @@ class ClientTransportTest {
     private static long sizeOver(EventLoopGroup group) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> received = serveOnce(server, "get_metadata a\r\n", "0 OK\r\n3\r\n");
-            HftpClientOptions options = HftpClientOptions.defaults().withEventLoopGroup(group);
+            HftpClientOptions options =
+                    HftpClientOptions.builder().eventLoopGroup(group).build();
             try (HftpClient client = HftpClient.connect("127.0.0.1", server.getLocalPort(), options)
                     .get(10, TimeUnit.SECONDS)) {
                 assertThat(client.channel().getClass()).isEqualTo(ClientTransport.channelClass(group));

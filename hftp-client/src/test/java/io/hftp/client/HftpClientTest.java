@@ -98,7 +98,8 @@ class HftpClientTest {
     @Test
     void silentServerTimesOut() throws Exception {
         script("get_metadata a\r\n", "", false);
-        HftpClientOptions options = HftpClientOptions.defaults().withReplyTimeout(Duration.ofMillis(200));
+        HftpClientOptions options =
+                HftpClientOptions.builder().replyTimeout(Duration.ofMillis(200)).build();
         try (BlockingHftpClient client = BlockingHftpClient.connect("127.0.0.1", server.getLocalPort(), options)) {
             assertThatThrownBy(() -> client.size("a"))
                     .isInstanceOf(HftpTimeoutException.class)

@@ -69,7 +69,7 @@ class HftpDownloaderPartFileTest {
         return HftpDownloader.builder("127.0.0.1", server.port())
                 .connections(2)
                 .sliceSize(SLICE)
-                .options(HftpClientOptions.defaults().withEventLoopGroup(GROUP));
+                .options(HftpClientOptions.builder().eventLoopGroup(GROUP).build());
     }
 
     private void assertVictimUntouched() throws IOException {

@@ -75,7 +75,8 @@ class HftpDownloaderRetryTest {
     }
 
     private HftpDownloader.Builder sharedGroupDownloader(int connections) {
-        return downloader(connections).options(HftpClientOptions.defaults().withEventLoopGroup(GROUP));
+        return downloader(connections)
+                .options(HftpClientOptions.builder().eventLoopGroup(GROUP).build());
     }
 
     private void assertDownloaded(Path target) throws IOException {
@@ -114,7 +115,10 @@ class HftpDownloaderRetryTest {
         Duration replyTimeout =
                 fault == Fault.SILENT ? Duration.ofMillis(500) : HftpClientOptions.DEFAULT_REPLY_TIMEOUT;
         DownloadResult result = downloader(2)
-                .options(HftpClientOptions.defaults().withEventLoopGroup(GROUP).withReplyTimeout(replyTimeout))
+                .options(HftpClientOptions.builder()
+                        .eventLoopGroup(GROUP)
+                        .replyTimeout(replyTimeout)
+                        .build())
                 .build()
                 .download("f.bin", target);
 

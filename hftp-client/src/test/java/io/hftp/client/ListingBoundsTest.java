@@ -65,7 +65,8 @@ class ListingBoundsTest {
     @Test
     void anEndlessListingFailsAtTheNamesBoundAndTheConnectionCloses() throws Exception {
         try (EndlessListingServer server = new EndlessListingServer(10)) {
-            HftpClientOptions options = HftpClientOptions.defaults().withMaxListingNames(10_000);
+            HftpClientOptions options =
+                    HftpClientOptions.builder().maxListingNames(10_000).build();
             try (BlockingHftpClient client = BlockingHftpClient.connect("127.0.0.1", server.port(), options)) {
                 assertThatThrownBy(client::list)
                         .isInstanceOf(HftpConnectionException.class)
@@ -81,7 +82,8 @@ class ListingBoundsTest {
     @Test
     void anEndlessListingFailsAtTheBytesBound() throws Exception {
         try (EndlessListingServer server = new EndlessListingServer(1000)) {
-            HftpClientOptions options = HftpClientOptions.defaults().withMaxListingBytes(1 << 20);
+            HftpClientOptions options =
+                    HftpClientOptions.builder().maxListingBytes(1 << 20).build();
             try (BlockingHftpClient client = BlockingHftpClient.connect("127.0.0.1", server.port(), options)) {
                 assertThatThrownBy(client::list)
                         .isInstanceOf(HftpConnectionException.class)
@@ -100,9 +102,9 @@ class ListingBoundsTest {
 
     @Test
     void boundsMustBePositive() {
-        assertThatThrownBy(() -> HftpClientOptions.defaults().withMaxListingNames(0))
+        assertThatThrownBy(() -> HftpClientOptions.builder().maxListingNames(0).build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> HftpClientOptions.defaults().withMaxListingBytes(0))
+        assertThatThrownBy(() -> HftpClientOptions.builder().maxListingBytes(0).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

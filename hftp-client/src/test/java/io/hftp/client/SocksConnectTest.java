@@ -84,9 +84,10 @@ class SocksConnectTest {
     }
 
     private HftpClientOptions through(String scheme) {
-        return HftpClientOptions.defaults()
-                .withConnectTimeout(Duration.ofSeconds(5))
-                .withProxy(SocksProxy.parse(scheme + "://127.0.0.1:" + proxy.getLocalPort()));
+        return HftpClientOptions.builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .proxy(SocksProxy.parse(scheme + "://127.0.0.1:" + proxy.getLocalPort()))
+                .build();
     }
 
     @Test
@@ -142,7 +143,9 @@ class SocksConnectTest {
     @Test
     void aSilentProxyTimesOutWithinTheConnectTimeout() throws Exception {
         CompletableFuture<Request> request = script((r, in, out) -> in.read());
-        HftpClientOptions options = through("socks5h").withConnectTimeout(Duration.ofSeconds(1));
+        HftpClientOptions options = through("socks5h").toBuilder()
+                .connectTimeout(Duration.ofSeconds(1))
+                .build();
         assertThatThrownBy(() -> BlockingHftpClient.connect("example.onion", 19500, options))
                 .isInstanceOf(HftpTimeoutException.class)
                 .hasMessageEndingWith(": proxy handshake timed out");
@@ -164,7 +167,9 @@ class SocksConnectTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        HftpClientOptions options = HftpClientOptions.defaults().withProxy(SocksProxy.socks5h("127.0.0.1", closed));
+        HftpClientOptions options = HftpClientOptions.builder()
+                .proxy(SocksProxy.socks5h("127.0.0.1", closed))
+                .build();
         assertThatThrownBy(() -> BlockingHftpClient.connect("example.onion", 19500, options))
                 .isInstanceOf(HftpProxyException.class)
                 .hasMessage("cannot connect to example.onion:19500 through socks5h://127.0.0.1:" + closed
@@ -173,8 +178,9 @@ class SocksConnectTest {
 
     @Test
     void anUnknownProxyHostIsAClearError() {
-        HftpClientOptions options =
-                HftpClientOptions.defaults().withProxy(SocksProxy.socks5h("no-such-proxy.invalid", 9050));
+        HftpClientOptions options = HftpClientOptions.builder()
+                .proxy(SocksProxy.socks5h("no-such-proxy.invalid", 9050))
+                .build();
         assertThatThrownBy(() -> BlockingHftpClient.connect("example.onion", 19500, options))
                 .isInstanceOf(HftpProxyException.class)
                 .hasMessage("cannot connect to example.onion:19500 through socks5h://no-such-proxy.invalid:9050:"

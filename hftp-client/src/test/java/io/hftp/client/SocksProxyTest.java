@@ -88,14 +88,16 @@ class SocksProxyTest {
     void optionsCarryTheProxyAndDefaultToNone() {
         assertThat(HftpClientOptions.defaults().proxy()).isNull();
         SocksProxy tor = SocksProxy.socks5h("127.0.0.1", 9050);
-        HftpClientOptions options = HftpClientOptions.defaults().withProxy(tor);
+        HftpClientOptions options = HftpClientOptions.builder().proxy(tor).build();
         assertThat(options.proxy()).isSameAs(tor);
         // Other changes keep it; null removes it.
-        assertThat(options.withConnectTimeout(java.time.Duration.ofSeconds(3))
-                        .withMaxLineLength(100)
+        assertThat(options.toBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(3))
+                        .maxLineLength(100)
+                        .build()
                         .proxy())
                 .isSameAs(tor);
-        assertThat(options.withProxy(null).proxy()).isNull();
+        assertThat(options.toBuilder().proxy(null).build().proxy()).isNull();
         assertThat(options.toString()).contains("proxy=socks5h://127.0.0.1:9050");
     }
 

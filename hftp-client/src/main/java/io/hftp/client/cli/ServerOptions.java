@@ -72,10 +72,11 @@ public final class ServerOptions {
         if (replyTimeoutSeconds < 0 || replyTimeoutSeconds > Long.MAX_VALUE / 1_000_000_000L) {
             throw Main.usage(spec, "--timeout out of range: " + replyTimeoutSeconds);
         }
-        return HftpClientOptions.defaults()
-                .withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
-                .withReplyTimeout(Duration.ofSeconds(replyTimeoutSeconds))
-                .withProxy(proxy);
+        return HftpClientOptions.builder()
+                .connectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
+                .replyTimeout(Duration.ofSeconds(replyTimeoutSeconds))
+                .proxy(proxy)
+                .build();
     }
 
     /** A blocking client connected to the server with {@link #clientOptions()}. */

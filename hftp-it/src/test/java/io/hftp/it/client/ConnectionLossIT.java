@@ -82,7 +82,7 @@ class ConnectionLossIT {
             IntToLongFunction cutAfter, int acceptLimit, boolean reset, int connections) throws IOException {
         proxy = new CuttingProxy(server.port(), cutAfter, acceptLimit, reset);
         return HftpDownloader.builder("127.0.0.1", proxy.port())
-                .options(HftpClientOptions.defaults().withEventLoopGroup(group))
+                .options(HftpClientOptions.builder().eventLoopGroup(group).build())
                 .connections(connections)
                 .sliceSize(SLICE)
                 .progressInterval(Duration.ofMillis(1))

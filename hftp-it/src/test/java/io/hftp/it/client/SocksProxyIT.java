@@ -161,7 +161,9 @@ class SocksProxyIT {
 
         SocksProxy socks = SocksProxy.parse(proxyUri("socks5"));
         assertThatThrownBy(() -> BlockingHftpClient.connect(
-                        "127.0.0.1", closed, HftpClientOptions.defaults().withProxy(socks)))
+                        "127.0.0.1",
+                        closed,
+                        HftpClientOptions.builder().proxy(socks).build()))
                 .isInstanceOfSatisfying(
                         HftpProxyException.class, e -> assertThat(e.proxy()).isEqualTo(socks))
                 .hasMessageEndingWith("connection refused (SOCKS5 reply 5)");
