@@ -51,7 +51,14 @@ public record HftpClientOptions(
     /** The default most bytes of name lines accepted in one listing (or {@code help} reply): 64 MiB. */
     public static final long DEFAULT_MAX_LISTING_BYTES = HftpClientCodec.DEFAULT_MAX_LISTING_BYTES;
 
-    private static final HftpClientOptions DEFAULTS = new Builder().build();
+    private static final HftpClientOptions DEFAULTS = new HftpClientOptions(
+            DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_REPLY_TIMEOUT,
+            HftpClientCodec.DEFAULT_MAX_LINE_LENGTH,
+            DEFAULT_MAX_LISTING_NAMES,
+            DEFAULT_MAX_LISTING_BYTES,
+            null,
+            null);
 
     /**
      * Checks the values against the ranges given above.
@@ -89,7 +96,7 @@ public record HftpClientOptions(
 
     /** A builder with every option at its {@linkplain #defaults() default}. */
     public static Builder builder() {
-        return new Builder();
+        return DEFAULTS.toBuilder();
     }
 
     /** A builder holding these options, to change some of them. */
@@ -103,15 +110,14 @@ public record HftpClientOptions(
      * what each option does.
      */
     public static final class Builder {
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
-        private int maxLineLength = HftpClientCodec.DEFAULT_MAX_LINE_LENGTH;
-        private int maxListingNames = DEFAULT_MAX_LISTING_NAMES;
-        private long maxListingBytes = DEFAULT_MAX_LISTING_BYTES;
+        // No defaults of its own: builder() starts from defaults(), so they are written once.
+        private Duration connectTimeout;
+        private Duration replyTimeout;
+        private int maxLineLength;
+        private int maxListingNames;
+        private long maxListingBytes;
         private EventLoopGroup eventLoopGroup;
         private SocksProxy proxy;
-
-        private Builder() {}
 
         private Builder(HftpClientOptions o) {
             connectTimeout = o.connectTimeout;
