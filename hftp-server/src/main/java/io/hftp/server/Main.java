@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,23 +47,8 @@ public final class Main implements Callable<Integer> {
                     + "(HFTP_PORT, HFTP_MAX_CONNECTIONS, ...). Precedence: command line, environment, file, default.")
     Path configFile;
 
-    @Option(
-            names = {"-a", "--address"},
-            defaultValue = HftpServerConfig.DEFAULT_ADDRESS,
-            description = "Address to listen on (default: ${DEFAULT-VALUE}: every interface).")
-    String address;
-
-    @Option(
-            names = {"-p", "--port"},
-            defaultValue = "" + HftpServerConfig.DEFAULT_PORT,
-            description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(
-            names = {"-d", "--datadir"},
-            defaultValue = HftpServerConfig.DEFAULT_DATA_DIR,
-            description = "Directory to serve, created if missing (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Mixin
+    ListenOptions listen;
 
     @Option(
             names = "--transport",
@@ -261,10 +247,7 @@ public final class Main implements Callable<Integer> {
 
     /** The settings the options describe. */
     HftpServerConfig config() {
-        return HftpServerConfig.builder()
-                .address(address)
-                .port(port)
-                .dataDir(dataDir)
+        return listen.applyTo(HftpServerConfig.builder())
                 .transport(Transport.parse(transport))
                 .threads(threads)
                 .maxLineLength(maxLineLength)

@@ -2,13 +2,17 @@ package io.hftp.bench.sender;
 
 import io.hftp.bench.Cli;
 import io.hftp.client.Ports;
+import io.hftp.server.ListenOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code sender} tool: runs a {@link MinimalSender} on the given address and directory until
@@ -17,25 +21,20 @@ import picocli.CommandLine.Option;
 @Command(
         name = "sender",
         sortOptions = false,
-        description = "The minimal blocking slice server, the JDK's ceiling for big slices; serves until killed.")
+        description = "The minimal blocking slice server, the JDK's ceiling for big slices; serves until killed.",
+        defaultValueProvider = SenderCommand.Loopback.class)
 public final class SenderCommand extends Cli.Tool {
-    @Option(
-            names = {"-a", "--address"},
-            paramLabel = "ADDRESS",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String address = "127.0.0.1";
+    /** The daemon's own options, so that the two are started alike; the address defaults to loopback. */
+    @Mixin
+    ListenOptions listen;
 
-    @Option(
-            names = {"-p", "--port"},
-            paramLabel = "PORT",
-            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port = 19500;
-
-    @Option(
-            names = {"-d", "--datadir"},
-            paramLabel = "DIR",
-            description = "Directory served, created if missing (default: ${DEFAULT-VALUE}).")
-    Path dir = Path.of("testdata");
+    /** Loopback by default: a benchmark's server should not be reachable from elsewhere unless asked. */
+    static final class Loopback implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg instanceof OptionSpec o && o.longestName().equals("--address") ? "127.0.0.1" : null;
+        }
+    }
 
     /** Runs the tool; returns its exit code (only once the sender is closed, or at once on an error). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
@@ -44,7 +43,9 @@ public final class SenderCommand extends Cli.Tool {
 
     @Override
     public Integer call() throws IOException {
-        Cli.inRange(spec, "--port", port, 0, Ports.MAX);
+        String address = listen.address();
+        int port = (int) Cli.inRange(spec, "--port", listen.port(), 0, Ports.MAX);
+        Path dir = listen.dataDir();
         Files.createDirectories(dir);
         MinimalSender sender;
         try {
