@@ -2,6 +2,7 @@ package io.hftp.bench.download;
 
 import io.hftp.bench.Cli;
 import io.hftp.bench.load.ProcStat;
+import io.hftp.bench.load.ServerProcess;
 import io.hftp.client.BlockingHftpClient;
 import io.hftp.client.DownloadMode;
 import io.hftp.client.HftpDownloader;
@@ -64,11 +65,8 @@ public final class DownloadBench extends Cli.Tool {
             description = "Where downloads are written, then deleted (default: the temporary directory).")
     Path outputDir = Path.of(System.getProperty("java.io.tmpdir"));
 
-    @Option(
-            names = "--server-pid",
-            paramLabel = "PID",
-            description = "Also report this process's CPU time (from /proc).")
-    long serverPid = -1;
+    @Mixin
+    ServerProcess serverProcess;
 
     @Option(names = "--no-single", description = "Skip the one-connection get_slice runs.")
     boolean noSingle;
@@ -106,9 +104,7 @@ public final class DownloadBench extends Cli.Tool {
         int connections = (int) Cli.inRange(spec, "--connections", download.connections(), 1, 1_000_000);
         Cli.inRange(spec, "--warmup-runs", warmupRuns, 0, 1_000_000);
         Cli.inRange(spec, "--runs", runs, 1, 1_000_000);
-        if (spec.commandLine().getParseResult().hasMatchedOption("--server-pid")) {
-            Cli.inRange(spec, "--server-pid", serverPid, 1, Integer.MAX_VALUE);
-        }
+        serverProcess.check(spec);
         Cli.oneOf(spec, "--format", format, "text", "md");
         Path target = outputDir.resolve(file + ".download-bench");
         HftpDownloader downloader = download.applyTo(HftpDownloader.builder(server.host(), server.port()))
@@ -190,7 +186,7 @@ public final class DownloadBench extends Cli.Tool {
     private Run timed(Transfer transfer) throws IOException {
         long self = ProcessHandle.current().pid();
         long clientCpu = ProcStat.cpuNanos(self);
-        long serverCpu = serverPid > 0 ? ProcStat.cpuNanos(serverPid) : -1;
+        long serverCpu = serverProcess.cpuNanos();
         long start = System.nanoTime();
         long bytes = transfer.bytes();
         long nanos = System.nanoTime() - start;
@@ -198,7 +194,7 @@ public final class DownloadBench extends Cli.Tool {
                 bytes,
                 nanos,
                 ProcStat.cpuNanos(self) - clientCpu,
-                serverCpu < 0 ? -1 : ProcStat.cpuNanos(serverPid) - serverCpu);
+                serverCpu < 0 ? -1 : serverProcess.cpuNanos() - serverCpu);
     }
 
     private static void report(PrintWriter out, String what, String tag, Run r) {

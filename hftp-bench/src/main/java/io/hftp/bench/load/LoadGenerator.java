@@ -108,16 +108,16 @@ public final class LoadGenerator {
 
             sleepSeconds(options.warmupSeconds);
             long genCpu0 = processCpuNanos();
-            long srvCpu0 = options.serverPid > 0 ? ProcStat.cpuNanos(options.serverPid) : -1;
+            long srvCpu0 = options.serverProcess.cpuNanos();
             long t0 = System.nanoTime();
             phase = MEASURE;
             sleepSeconds(options.durationSeconds);
             phase = STOP;
             long t1 = System.nanoTime();
             long genCpu1 = processCpuNanos();
-            long srvCpu1 = options.serverPid > 0 ? ProcStat.cpuNanos(options.serverPid) : -1;
-            long rss = options.serverPid > 0 ? ProcStat.statusKib(options.serverPid, "VmRSS") : -1;
-            long hwm = options.serverPid > 0 ? ProcStat.statusKib(options.serverPid, "VmHWM") : -1;
+            long srvCpu1 = options.serverProcess.cpuNanos();
+            long rss = options.serverProcess.statusKib("VmRSS");
+            long hwm = options.serverProcess.statusKib("VmHWM");
 
             // A task on each loop runs after whatever counting was in progress: reading the counts
             // after it sees them all.

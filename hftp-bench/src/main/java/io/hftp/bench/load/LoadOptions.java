@@ -137,11 +137,8 @@ public final class LoadOptions {
             description = "Give up connecting after this long and measure those connected (default: ${DEFAULT-VALUE}).")
     double connectDeadlineSeconds = 30;
 
-    @Option(
-            names = "--server-pid",
-            paramLabel = "PID",
-            description = "Also report that process's CPU use and RSS (from /proc).")
-    long serverPid = -1;
+    @Mixin
+    ServerProcess serverProcess;
 
     @Option(names = "--format", paramLabel = "F", description = "text, csv or md (default: ${DEFAULT-VALUE}).")
     String formatWord = "text";
@@ -186,9 +183,7 @@ public final class LoadOptions {
         Cli.oneOf(spec, "--transport", transport, "auto", "epoll", "nio");
         Cli.inRange(spec, "--connect-burst", connectBurst, 1, 1_000_000);
         Cli.seconds(spec, "--connect-deadline", connectDeadlineSeconds, 0.001);
-        if (spec.commandLine().getParseResult().hasMatchedOption("--server-pid")) {
-            Cli.inRange(spec, "--server-pid", serverPid, 1, Integer.MAX_VALUE);
-        }
+        serverProcess.check(spec);
         format = Format.valueOf(
                 Cli.oneOf(spec, "--format", formatWord, "text", "csv", "md").toUpperCase(Locale.ROOT));
         reader = codec ? Reader.CODEC : Reader.RAW;

@@ -80,7 +80,7 @@ class LoadOptionsTest {
         assertThat(o.reader).isEqualTo(LoadOptions.Reader.CODEC);
         assertThat(o.connectBurst).isEqualTo(8);
         assertThat(o.connectDeadlineSeconds).isEqualTo(2.5);
-        assertThat(o.serverPid).isEqualTo(123);
+        assertThat(o.serverProcess.pid()).isEqualTo(123);
         assertThat(o.format).isEqualTo(LoadOptions.Format.CSV);
         assertThat(o.header).isTrue();
         assertThat(o.label).isEqualTo("x");
@@ -93,7 +93,7 @@ class LoadOptionsTest {
         assertThat(o.connections).isEqualTo(1);
         assertThat(o.depth).isEqualTo(1);
         assertThat(o.line.kind()).isEqualTo(RequestLine.Kind.RAW_SLICE);
-        assertThat(o.serverPid).isEqualTo(-1);
+        assertThat(o.serverProcess.pid()).isEqualTo(-1);
         assertThat(o.reader).isEqualTo(LoadOptions.Reader.RAW);
     }
 
