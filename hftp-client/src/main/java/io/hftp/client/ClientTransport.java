@@ -2,7 +2,7 @@ package io.hftp.client;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
@@ -13,7 +13,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.ConnectException;
+import java.util.Iterator;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +55,11 @@ final class ClientTransport {
 
     /** The socket channel class that runs on {@code group}'s event loops. */
     static Class<? extends SocketChannel> channelClass(EventLoopGroup group) {
-        if (group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
+        // Asks one loop found by iterating: the group's own isIoType asks next(), which would take
+        // a turn of the round robin that spreads connections over the loops, so that with two
+        // loops every connection, registered by the next next(), landed on the same one.
+        Iterator<EventExecutor> loops = group.iterator();
+        if (loops.hasNext() && loops.next() instanceof IoEventLoop loop && loop.isIoType(EpollIoHandler.class)) {
             return EpollSocketChannel.class;
         }
         return NioSocketChannel.class;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hftp.codec.SliceMode;
 import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -25,10 +26,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -177,6 +181,32 @@ class ClientTransportTest {
     }
 
     /** Asks a scripted server the size of a file over a connection on {@code group}. */
+    @Test
+    void connectionsOnAGroupSpreadOverItsLoops() throws Exception {
+        List<IoHandlerFactory> kinds = Epoll.isAvailable()
+                ? List.of(EpollIoHandler.newFactory(), NioIoHandler.newFactory())
+                : List.of(NioIoHandler.newFactory());
+        for (IoHandlerFactory kind : kinds) {
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, kind);
+            List<HftpClient> clients = new ArrayList<>();
+            // The backlog completes the connections; nothing needs to be accepted.
+            try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+                HftpClientOptions options =
+                        HftpClientOptions.builder().eventLoopGroup(group).build();
+                for (int i = 0; i < 4; i++) {
+                    clients.add(HftpClient.connect("127.0.0.1", server.getLocalPort(), options)
+                            .get(10, TimeUnit.SECONDS));
+                }
+                Map<EventLoop, Long> perLoop = clients.stream()
+                        .collect(Collectors.groupingBy(c -> c.channel().eventLoop(), Collectors.counting()));
+                assertThat(perLoop.values()).as("connections per loop").containsExactly(2L, 2L);
+            } finally {
+                clients.forEach(HftpClient::close);
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            }
+        }
+    }
+
     private static long sizeOver(EventLoopGroup group) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> received = serveOnce(server, "get_metadata a\r\n", "0 OK\r\n3\r\n");
