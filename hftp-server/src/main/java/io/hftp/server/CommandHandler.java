@@ -215,6 +215,7 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
             });
         } else if (request instanceof HftpRequest.GetMetadata metadata) {
             List<HftpRequest.GetMetadata> batch = MetadataBatch.take(metadata, pending);
+            gate.countMore(batch.size() - 1);
             FileTasks.Call sizes = () -> MetadataBatch.sizes(store, batch);
             if (config.statOnLoop() && lane.statOnLoop.allowed()) {
                 sized(batch, (Object[]) lane.statOnLoop.run(sizes), start);

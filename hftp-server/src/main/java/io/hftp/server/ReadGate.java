@@ -62,6 +62,15 @@ final class ReadGate {
     }
 
     /**
+     * Counts {@code more} answers given along with the one {@link #mayAnswer()} let through, such
+     * as the other lookups of its batch, so that a turn holds about {@link #TURN} answers whatever
+     * their grouping.
+     */
+    void countMore(int more) {
+        answered += more;
+    }
+
+    /**
      * Pauses or resumes decoding for a queue of {@code pending} requests. Resuming decodes lines
      * already received, up to the bound: each comes back through the handler's {@code channelRead},
      * whose own answering takes it, so this returns with the queue settled.

@@ -323,6 +323,28 @@ class CommandHandlerTest {
         assertFalse(ch.finish());
     }
 
+    /** A batch of lookups counts as its lookups, not as one answer, towards the turn. */
+    @Test
+    void lookupsAnsweredInBatchesGiveWayAfterATurnOfLookups() throws IOException {
+        Files.write(dir.resolve("f"), new byte[6]);
+        String lookup = "get_metadata f\r\n";
+        int lookups = ReadGate.TURN * 4;
+        EmbeddedChannel ch = channel();
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer(lookup.repeat(lookups) + "quit\r\n", ISO_8859_1));
+        CommandHandler handler = ch.pipeline().get(CommandHandler.class);
+        CrlfLineDecoder lines = HftpServerCodec.lineDecoder(ch.pipeline());
+        assertThat(lines.isDecodingPaused()).isTrue();
+        int undecoded = (lines.bufferedBytes() - "quit\r\n".length()) / lookup.length();
+        assertThat(lookups - undecoded - handler.pendingRequests())
+                .as("lookups answered before giving way")
+                .isEqualTo(ReadGate.TURN);
+        ch.pipeline().fireChannelReadComplete();
+        ch.runPendingTasks(); // the event loop's later turns
+        assertThat(out(ch)).isEqualTo("0 OK\r\n6\r\n".repeat(lookups) + "0 OK\r\n");
+        assertThat(ch.isOpen()).as("quit, last, was answered").isFalse();
+        assertFalse(ch.finish());
+    }
+
     @Test
     void readingPausesWhileTooManyRequestsWait() throws IOException {
         Files.write(dir.resolve("f"), new byte[600]);
