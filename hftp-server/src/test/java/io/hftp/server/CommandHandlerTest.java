@@ -304,23 +304,16 @@ class CommandHandlerTest {
         String pair = "get_metadata f\r\nhelp\r\n";
         int pairs = ReadGate.TURN * 2;
         EmbeddedChannel ch = channel();
-        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer(pair.repeat(pairs) + "quit\r\n", ISO_8859_1));
-        CommandHandler handler = ch.pipeline().get(CommandHandler.class);
-        CrlfLineDecoder lines = HftpServerCodec.lineDecoder(ch.pipeline());
-        assertThat(lines.isDecodingPaused()).isTrue();
-        int decoded = ReadGate.TURN + handler.pendingRequests();
+        CrlfLineDecoder lines = oneReadThatGivesWay(ch, pair.repeat(pairs) + "quit\r\n");
+        int decoded = ReadGate.TURN + ch.pipeline().get(CommandHandler.class).pendingRequests();
         int decodedBytes = decoded / 2 * pair.length() + (decoded % 2) * "get_metadata f\r\n".length();
         assertThat(lines.bufferedBytes())
                 .as("the rest stays bytes")
                 .isEqualTo(pair.length() * pairs + "quit\r\n".length() - decodedBytes);
         assertThat(ch.config().isAutoRead()).as("not reading while giving way").isFalse();
-        ch.pipeline().fireChannelReadComplete();
-        ch.runPendingTasks(); // the event loop's later turns
         String metadata = "0 OK\r\n6\r\n";
         String help = "0 OK\r\nget_file_listing\r\nget_metadata\r\nget_slice\r\nhelp\r\nquit\r\n\r\n";
-        assertThat(out(ch)).isEqualTo((metadata + help).repeat(pairs) + "0 OK\r\n");
-        assertThat(ch.isOpen()).as("quit, last, was answered").isFalse();
-        assertFalse(ch.finish());
+        answersTheRestThenQuit(ch, (metadata + help).repeat(pairs));
     }
 
     /** A batch of lookups counts as its lookups, not as one answer, towards the turn. */
@@ -330,17 +323,27 @@ class CommandHandlerTest {
         String lookup = "get_metadata f\r\n";
         int lookups = ReadGate.TURN * 4;
         EmbeddedChannel ch = channel();
-        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer(lookup.repeat(lookups) + "quit\r\n", ISO_8859_1));
-        CommandHandler handler = ch.pipeline().get(CommandHandler.class);
-        CrlfLineDecoder lines = HftpServerCodec.lineDecoder(ch.pipeline());
-        assertThat(lines.isDecodingPaused()).isTrue();
+        CrlfLineDecoder lines = oneReadThatGivesWay(ch, lookup.repeat(lookups) + "quit\r\n");
         int undecoded = (lines.bufferedBytes() - "quit\r\n".length()) / lookup.length();
-        assertThat(lookups - undecoded - handler.pendingRequests())
+        assertThat(lookups - undecoded - ch.pipeline().get(CommandHandler.class).pendingRequests())
                 .as("lookups answered before giving way")
                 .isEqualTo(ReadGate.TURN);
+        answersTheRestThenQuit(ch, "0 OK\r\n6\r\n".repeat(lookups));
+    }
+
+    /** Fires {@code input} as one read, which gives way; returns the line decoder, paused. */
+    private static CrlfLineDecoder oneReadThatGivesWay(EmbeddedChannel ch, String input) {
+        ch.pipeline().fireChannelRead(Unpooled.copiedBuffer(input, ISO_8859_1));
+        CrlfLineDecoder lines = HftpServerCodec.lineDecoder(ch.pipeline());
+        assertThat(lines.isDecodingPaused()).as("giving way").isTrue();
+        return lines;
+    }
+
+    /** Lets the event loop's later turns take the rest up: {@code replies}, then quit's reply and the close. */
+    private static void answersTheRestThenQuit(EmbeddedChannel ch, String replies) {
         ch.pipeline().fireChannelReadComplete();
-        ch.runPendingTasks(); // the event loop's later turns
-        assertThat(out(ch)).isEqualTo("0 OK\r\n6\r\n".repeat(lookups) + "0 OK\r\n");
+        ch.runPendingTasks();
+        assertThat(out(ch)).isEqualTo(replies + "0 OK\r\n");
         assertThat(ch.isOpen()).as("quit, last, was answered").isFalse();
         assertFalse(ch.finish());
     }
