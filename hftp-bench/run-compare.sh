@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compares HFTP servers side by side on this machine: the Python reference server, the minimal
 # sender (the JDK's ceiling for big slices), the minimal C responder (the machine's ceiling for
-# small requests, built with cc when one is installed) and, when its jar exists, our daemon (with
+# small requests, built with cc when one is installed), the minimal Netty responder (the same work
+# on Netty: what Netty itself costs a small request) and, when its jar exists, our daemon (with
 # and without its access log).
 #
 #   HFTP_REF_SERVER=path/to/hftp_ref_server.py [JAVA_HOME=...] hftp-bench/run-compare.sh
@@ -21,8 +22,9 @@
 #                                      rose from 20 k to 45 k, 53 k and 57 k replies/s before settling)
 #   SCENARIOS="small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k"
 #                                      a subset to run
-#   SERVERS="ref sender ceiling daemon daemon-log"   a subset of servers (daemon-log: the daemon
-#                                      as users run it, access log on, written to a file)
+#   SERVERS="ref sender ceiling netty daemon daemon-log"   a subset of servers (netty: the
+#                                      minimal Netty responder; daemon-log: the daemon as users
+#                                      run it, access log on, written to a file)
 #   SERVER_JAVA_OPTS, LOAD_JAVA_OPTS   extra JVM options for the Java servers / the generator
 #   DAEMON_JAVA_OPTS=-Xmx512m          JVM options of the daemon only (default: the launcher's)
 #   LOAD_THREADS=1                     event loop threads of the Java load generator
@@ -41,7 +43,7 @@ duration="${DURATION:-4}"
 load_threads="${LOAD_THREADS:-1}"
 connect_deadline="${CONNECT_DEADLINE:-20}"
 scenarios="${SCENARIOS:-small-d1 small-d16 slice-64m slice-16m-x4 raw-64m raw-16m-x4 conns-1k conns-10k}"
-servers="${SERVERS:-ref sender ceiling daemon daemon-log}"
+servers="${SERVERS:-ref sender ceiling netty daemon daemon-log}"
 daemon_jar="${HFTP_SERVER_JAR:-$root/hftp-server/target/hftp-server.jar}"
 ref_server="${HFTP_REF_SERVER:-}"
 loadgen="${LOADGEN:-c}"
@@ -71,7 +73,7 @@ for s in $servers; do
                 log "no C compiler for the minimal responder: skipped"
                 continue
             fi ;;
-        sender) ;;
+        sender|netty) ;;
         *) echo "unknown server: $s" >&2; exit 2 ;;
     esac
     active+=("$s")
@@ -113,6 +115,7 @@ start_server() {
         daemon-log) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$daemon_jar" -a 127.0.0.1 -p "$port" -d "$data" \
             --max-connections-per-address 10000) ;;
         ceiling) cmd=("$work/min_responder" "$port" "$data") ;;
+        netty) cmd=("$java_bin" ${SERVER_JAVA_OPTS:-} ${DAEMON_JAVA_OPTS:--Xmx512m} -jar "$bench_jar" responder -a 127.0.0.1 -p "$port" -d "$data") ;;
     esac
     local t0
     t0="$(now_ns)"
@@ -142,10 +145,10 @@ scenario_argv() {
         *) return 1 ;;
     esac
 }
-applies() { # scenario server: the sender serves slices only, the C responder get_metadata only
+applies() { # scenario server: the sender serves slices only, the responders get_metadata only
     case "$2" in
         sender) [[ "$1" == slice-* ]] || [[ "$1" == raw-* ]] ;;
-        ceiling) [[ "$1" == small-* ]] || [[ "$1" == conns-* ]] ;;
+        ceiling|netty) [[ "$1" == small-* ]] || [[ "$1" == conns-* ]] ;;
         *) true ;;
     esac
 }
@@ -197,9 +200,9 @@ python3 - "$csv" "$java_version" "$load_start" "$load_end" "$repeats" "$warmup" 
 import csv, statistics, sys
 path, jvm, load_start, load_end, repeats, warmup, duration, loadgen = sys.argv[1:]
 rows = list(csv.DictReader(open(path)))
-servers = [s for s in ("ref", "sender", "ceiling", "daemon", "daemon-log") if any(r["server"] == s for r in rows)]
+servers = [s for s in ("ref", "sender", "ceiling", "netty", "daemon", "daemon-log") if any(r["server"] == s for r in rows)]
 names = {"ref": "Python reference", "sender": "minimal sender", "ceiling": "minimal C responder",
-         "daemon": "hftp daemon", "daemon-log": "hftp daemon, access log on"}
+         "netty": "minimal Netty responder", "daemon": "hftp daemon", "daemon-log": "hftp daemon, access log on"}
 
 def med(scenario, server, col):
     vals = [float(r[col]) for r in rows if r["scenario"] == scenario and r["server"] == server
@@ -251,11 +254,16 @@ for title, scenarios, cols in groups:
             if sv != "ref" and base and v is not None:
                 print(f"| {sc} | {names[sv]} ÷ reference | {v / base:.2f}× |" + " |" * (len(cols) + 1))
         top = next((c for c in ("ceiling", "sender") if med(sc, c, cols[0][1])[0]), None)
-        for sv in ("daemon", "daemon-log"):
+        for sv in ("netty", "daemon", "daemon-log"):
             v = med(sc, sv, cols[0][1])[0]
             if top and v is not None:
                 print(f"| {sc} | {names[sv]} ÷ {names[top]} | {v / med(sc, top, cols[0][1])[0]:.2f}× |"
                       + " |" * (len(cols) + 1))
+        floor = med(sc, "netty", cols[0][1])[0]
+        for sv in ("daemon", "daemon-log"):
+            v = med(sc, sv, cols[0][1])[0]
+            if floor and v is not None:
+                print(f"| {sc} | {names[sv]} ÷ {names['netty']} | {v / floor:.2f}× |" + " |" * (len(cols) + 1))
     print()
 
 print("### Start-up (to the first accepted connection) and memory\n")

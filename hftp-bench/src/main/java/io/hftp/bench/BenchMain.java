@@ -2,6 +2,7 @@ package io.hftp.bench;
 
 import io.hftp.bench.download.DownloadBench;
 import io.hftp.bench.load.LoadCommand;
+import io.hftp.bench.responder.ResponderCommand;
 import io.hftp.bench.sender.SenderCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Parameters;
  * java -jar hftp-bench.jar jmh [JMH options]      micro-benchmarks of the codec
  * java -jar hftp-bench.jar load MODE [options]    load generator (rate, bulk, conns)
  * java -jar hftp-bench.jar sender [options]       the minimal blocking slice server
+ * java -jar hftp-bench.jar responder [options]    the minimal Netty responder (small requests)
  * java -jar hftp-bench.jar download [options]     warm downloads with the client library
  * </pre>
  */
@@ -30,10 +32,11 @@ import picocli.CommandLine.Parameters;
             BenchMain.Jmh.class,
             LoadCommand.class,
             SenderCommand.class,
+            ResponderCommand.class,
             DownloadBench.class,
             CommandLine.HelpCommand.class
         },
-        synopsisSubcommandLabel = "(jmh | load | sender | download | help)")
+        synopsisSubcommandLabel = "(jmh | load | sender | responder | download | help)")
 public final class BenchMain extends Cli.Tool {
     /** The name of the whole, as the help shows it. */
     static final String NAME = "hftp-bench";
@@ -65,7 +68,8 @@ public final class BenchMain extends Cli.Tool {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing tool (jmh, load, sender or download)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "missing tool (jmh, load, sender, responder or download)");
     }
 
     /** Hands its arguments to JMH, whose own help is {@code jmh -h}. */

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The dispatch to the tools, their generated help and their usage errors, through the jar's entry point. */
 class BenchMainTest {
@@ -20,7 +21,9 @@ class BenchMainTest {
     @Test
     void helpListsTheTools() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("jmh", "load", "sender", "download").doesNotContain("--version");
+        assertThat(out.toString())
+                .contains("jmh", "load", "sender", "responder", "download")
+                .doesNotContain("--version");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -30,6 +33,7 @@ class BenchMainTest {
             value = {
                 "load | --connections=N",
                 "sender | --datadir=DIR",
+                "responder | --threads=N",
                 "download | --slice-size=BYTES",
             })
     void eachToolHasItsOwnHelp(String tool, String option) {
@@ -42,6 +46,13 @@ class BenchMainTest {
     void helpIsAlsoACommand() {
         assertThat(run("help", "sender")).isZero();
         assertThat(out.toString()).startsWith("Usage: hftp-bench sender").contains("--address=ADDRESS");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sender", "responder"})
+    void serverToolsListenOnLoopbackUnlessAsked(String tool) {
+        assertThat(run(tool, "--help")).isZero();
+        assertThat(out.toString()).containsPattern("--address=ADDRESS[^\\n]*\\n[^\\n]*\\(default: 127\\.0\\.0\\.1\\)");
     }
 
     @Test
@@ -57,8 +68,8 @@ class BenchMainTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "'' | hftp-bench: missing tool (jmh, load, sender or download) (see 'hftp-bench --help')",
-                "bench | hftp-bench: unknown tool: bench (jmh, load, sender, download, help) (see 'hftp-bench --help')",
+                "'' | hftp-bench: missing tool (jmh, load, sender, responder or download) (see 'hftp-bench --help')",
+                "bench | hftp-bench: unknown tool: bench (jmh, load, sender, responder, download, help) (see 'hftp-bench --help')",
                 "--bogus | hftp-bench: Unknown option: '--bogus' (see 'hftp-bench --help')",
                 "load | load: missing mode (rate, bulk or conns) (see 'hftp-bench load --help')",
                 "load fast | load: unknown mode: fast (rate, bulk, conns, csv-header) (see 'hftp-bench load --help')",
@@ -67,6 +78,9 @@ class BenchMainTest {
                 "load rate --threads 0 | load: --threads must be in [1, 1024]: 0 (see 'hftp-bench load rate --help')",
                 "sender -p 65536 | sender: --port must be in [0, 65535]: 65536 (see 'hftp-bench sender --help')",
                 "sender -x | sender: Unknown option: '-x' (see 'hftp-bench sender --help')",
+                "responder -p -1 | responder: --port must be in [0, 65535]: -1 (see 'hftp-bench responder --help')",
+                "responder --threads 1025 | responder: --threads must be in [0, 1024]: 1025"
+                        + " (see 'hftp-bench responder --help')",
                 "download | download: Missing required option: '--file=FILE' (see 'hftp-bench download --help')",
                 "download -f f --runs 0 | download: --runs must be in [1, 1000000]: 0 (see 'hftp-bench download --help')",
                 "download -f f --format csv | download: --format must be text, md: csv (see 'hftp-bench download --help')",
@@ -83,6 +97,15 @@ class BenchMainTest {
                 .isEqualTo(1);
         assertThat(err.toString())
                 .startsWith("sender: cannot listen on 192.0.2.1 port 0: ")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aResponderThatCannotListenFailsWithOne() {
+        assertThat(run("responder", "-a", "192.0.2.1", "-p", "0", "-d", System.getProperty("java.io.tmpdir")))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .startsWith("responder: cannot listen on 192.0.2.1 port 0: ")
                 .doesNotContain("\tat ");
     }
 }

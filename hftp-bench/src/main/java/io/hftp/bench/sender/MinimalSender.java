@@ -1,5 +1,6 @@
 package io.hftp.bench.sender;
 
+import io.hftp.bench.ServerTool;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  * answered {@code 200 NO SUCH COMMAND}. It is not a conforming server (no line limit beyond 8 KiB,
  * no byte checks, no backpressure beyond the socket's): it exists to show what the bare JDK does.
  */
-public final class MinimalSender implements AutoCloseable {
+public final class MinimalSender implements ServerTool.Server {
     /** Bytes of file read and encoded per write: 48 KiB of file, 64 KiB of text. */
     public static final int PIECE = 48 * 1024;
 
@@ -62,11 +63,13 @@ public final class MinimalSender implements AutoCloseable {
     }
 
     /** The bound address (the real port when bound to port 0). */
+    @Override
     public InetSocketAddress address() {
         return (InetSocketAddress) server.socket().getLocalSocketAddress();
     }
 
     /** Accepts connections until closed, one thread each. */
+    @Override
     public void serve() {
         while (server.isOpen()) {
             SocketChannel socket;
