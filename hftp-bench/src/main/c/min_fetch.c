@@ -32,16 +32,21 @@ struct part { long long start, len; int failed; pthread_t thread; };
 static void *fetch(void *arg) {
     struct part *p = arg;
     p->failed = 1;
+    char *buf = NULL;
     int s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0 || connect(s, (struct sockaddr *) &server, sizeof server) != 0) {
         perror("connect");
-        return NULL;
+        goto done;
     }
-    char *buf = malloc(BUF);
+    buf = malloc(BUF);
+    if (buf == NULL) {
+        perror("malloc");
+        goto done;
+    }
     int n = snprintf(buf, BUF, "get_slice %s %lld %lld raw\r\n", name, p->start, p->len);
     if (write(s, buf, n) != n) {
         perror("write");
-        return NULL;
+        goto done;
     }
     /* The header: "0 OK\r\nContent-Length: LEN\r\n\r\n"; body bytes read with it are kept. Any
        other status line is a refusal, and the server keeps the connection open after it. */
@@ -51,14 +56,14 @@ static void *fetch(void *arg) {
         ssize_t r = read(s, buf + have, BUF - 1 - have);
         if (r <= 0) {
             fprintf(stderr, "short header\n");
-            return NULL;
+            goto done;
         }
         have += r;
         buf[have] = 0;
         char *eol = strstr(buf, "\r\n");
         if (eol != NULL && strncmp(buf, "0 OK\r\n", 6) != 0) {
             fprintf(stderr, "refused: %.*s\n", (int) (eol - buf), buf);
-            return NULL;
+            goto done;
         }
         end = strstr(buf, "\r\n\r\n");
     }
@@ -67,7 +72,7 @@ static void *fetch(void *arg) {
     size_t body = have - head;
     if (body > 0 && pwrite(out, buf + head, body, at) != (ssize_t) body) {
         perror("pwrite");
-        return NULL;
+        goto done;
     }
     at += body;
     left -= body;
@@ -75,18 +80,19 @@ static void *fetch(void *arg) {
         ssize_t r = read(s, buf, left < BUF ? (size_t) left : BUF);
         if (r <= 0) {
             fprintf(stderr, "short body: %lld bytes missing\n", left);
-            return NULL;
+            goto done;
         }
         if (pwrite(out, buf, r, at) != r) {
             perror("pwrite");
-            return NULL;
+            goto done;
         }
         at += r;
         left -= r;
     }
-    close(s);
-    free(buf);
     p->failed = 0;
+done: /* every path, so that a failed part leaves nothing open */
+    if (s >= 0) close(s);
+    free(buf);
     return NULL;
 }
 
