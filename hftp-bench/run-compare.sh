@@ -26,7 +26,8 @@
 #                                      minimal Netty responder; daemon-log: the daemon as users
 #                                      run it, access log on, written to a file)
 #   SERVER_JAVA_OPTS, LOAD_JAVA_OPTS   extra JVM options for the Java servers / the generator
-#   DAEMON_JAVA_OPTS=-Xmx512m          JVM options of the daemon only (default: the launcher's)
+#   DAEMON_JAVA_OPTS=-Xmx512m          JVM options of the daemon and the Netty responder only (default:
+#                                      the launcher's, so that the two run alike)
 #   LOAD_THREADS=1                     event loop threads of the Java load generator
 #   LOADGEN=c                          the generator of the small-* and conns-* scenarios: c (the
 #                                      minimal C generator, src/main/c/min_loadgen.c, built with cc
