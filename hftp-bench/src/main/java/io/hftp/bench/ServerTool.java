@@ -44,6 +44,9 @@ public abstract class ServerTool extends Cli.Tool {
         }
     }
 
+    /** Checks the tool's own options, before anything is created: a usage error throws. */
+    protected void check() {}
+
     /** Binds {@code address} and serves {@code dir}; throws when the address cannot be bound. */
     protected abstract Server start(InetSocketAddress address, Path dir) throws IOException;
 
@@ -52,12 +55,15 @@ public abstract class ServerTool extends Cli.Tool {
         String address = listen.address();
         int port = (int) Cli.inRange(spec, "--port", listen.port(), 0, Ports.MAX);
         Path dir = listen.dataDir();
-        Server started;
+        check();
         try {
             Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        Server started;
+        try {
             started = start(new InetSocketAddress(address, port), dir);
-        } catch (CommandLine.ParameterException e) {
-            throw e; // a subclass's own usage check
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new IOException("cannot listen on " + address + " port " + port + ": " + why, e);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -98,6 +100,15 @@ class BenchMainTest {
         assertThat(err.toString())
                 .startsWith("sender: cannot listen on 192.0.2.1 port 0: ")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadOptionCreatesNoDirectory(@TempDir Path tmp) {
+        Path dir = tmp.resolve("served");
+        assertThat(run("responder", "--threads", "-1", "-p", "0", "-d", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("responder: --threads must be in [0, 1024]: -1");
+        assertThat(dir).doesNotExist();
     }
 
     @Test

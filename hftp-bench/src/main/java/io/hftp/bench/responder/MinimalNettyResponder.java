@@ -37,11 +37,14 @@ import java.util.concurrent.TimeUnit;
  * own (the event loops, the pipeline, the buffers, the JDK's lookup) rather than the daemon's.
  *
  * <p>Not a conforming server: no limits beyond closing a connection that sends {@link #MAX_LINE}
- * bytes without a line end, no byte checks, no backpressure. It is a yardstick.
+ * bytes without a line end, no byte checks, no backpressure. It is a yardstick, and answers what
+ * the C responder answers for the same bytes.
  */
 public final class MinimalNettyResponder implements ServerTool.Server {
     /** The longest line it waits for, as the C responder's buffer. */
     static final int MAX_LINE = 65_536;
+    /** Names this long or longer are not looked up (the C responder's name buffer): 200. */
+    static final int MAX_NAME = 256;
 
     private final EventLoopGroup group;
     private final Channel server;
@@ -97,8 +100,11 @@ public final class MinimalNettyResponder implements ServerTool.Server {
 
     @Override
     public void close() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            server.close().syncUninterruptibly();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     /**
@@ -158,7 +164,11 @@ public final class MinimalNettyResponder implements ServerTool.Server {
                     }
                 }
                 if (end - start >= MAX_LINE) {
-                    ctx.close();
+                    // As the C responder: the answers of this read go out, then the connection closes.
+                    quit = true;
+                    ByteBuf last = replies != null ? replies : ctx.alloc().buffer(0);
+                    replies = null;
+                    ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
                 } else if (start < end) {
                     partial = ctx.alloc().buffer(end - start + 64).writeBytes(in, start, end - start);
                 }
@@ -169,9 +179,9 @@ public final class MinimalNettyResponder implements ServerTool.Server {
 
         /** Appends the answer to the line at {@code [start, start + len)}; whether it was quit. */
         private boolean answer(ByteBuf in, int start, int len, ByteBuf out) {
-            if (len > PREFIX.length && startsWith(in, start, PREFIX)) {
+            if (len > PREFIX.length && len - PREFIX.length < MAX_NAME && startsWith(in, start, PREFIX)) {
                 String name = in.toString(start + PREFIX.length, len - PREFIX.length, StandardCharsets.US_ASCII);
-                long size = name.indexOf('/') < 0 ? size(root.resolve(name)) : -1;
+                long size = size(name);
                 if (size < 0) {
                     out.writeBytes(NOT_FOUND);
                 } else {
@@ -198,11 +208,17 @@ public final class MinimalNettyResponder implements ServerTool.Server {
             return true;
         }
 
-        /** The size of the regular file at {@code path} (links not followed), or -1. */
-        private static long size(Path path) {
+        /** The size of the regular file {@code name} in the root (links not followed), or -1. */
+        private long size(String name) {
+            // The C responder looks up the name as a C string: up to its first NUL.
+            int nul = name.indexOf('\0');
+            String looked = nul < 0 ? name : name.substring(0, nul);
+            if (looked.indexOf('/') >= 0) {
+                return -1;
+            }
             try {
-                BasicFileAttributes a =
-                        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes a = Files.readAttributes(
+                        root.resolve(looked), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 return a.isRegularFile() ? a.size() : -1;
             } catch (IOException | RuntimeException e) {
                 return -1;

@@ -20,7 +20,12 @@ public final class ResponderCommand extends ServerTool {
     int threads = 0;
 
     @Override
+    protected void check() {
+        Cli.inRange(spec, "--threads", threads, 0, 1024);
+    }
+
+    @Override
     protected Server start(InetSocketAddress address, Path dir) throws IOException {
-        return MinimalNettyResponder.start(address, dir, (int) Cli.inRange(spec, "--threads", threads, 0, 1024));
+        return MinimalNettyResponder.start(address, dir, threads);
     }
 }
