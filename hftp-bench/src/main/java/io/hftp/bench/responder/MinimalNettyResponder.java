@@ -1,9 +1,11 @@
 package io.hftp.bench.responder;
 
 import io.hftp.bench.ServerTool;
+import io.hftp.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,12 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What Netty itself costs a small request: the minimal C responder's work ({@code min_responder.c}:
  * a fresh lookup per {@code get_metadata NAME}, {@code quit}, one write per read) done by one
- * handler on Netty's epoll transport (NIO where epoll is not available), with the event loops a
- * Netty server has by default here. The daemon does that work and all the protocol's checks
+ * handler on the transport and with the event loops the daemon has by default ({@link
+ * Transport#AUTO}: epoll on Linux). The daemon does that work and all the protocol's checks
  * through its pipeline; this shows how much of the gap between it and the C responder is Netty's
  * own (the event loops, the pipeline, the buffers, the JDK's lookup) rather than the daemon's.
  *
@@ -59,17 +55,16 @@ public final class MinimalNettyResponder implements ServerTool.Server {
      * the daemon's default). Fails when the address cannot be bound.
      */
     public static MinimalNettyResponder start(InetSocketAddress address, Path root, int threads) throws IOException {
-        boolean epoll = Epoll.isAvailable();
+        Transport transport = Transport.AUTO.resolve(); // the daemon's default transport
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
                 new DefaultThreadFactory("responder", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+                transport.ioHandlerFactory());
         Path dir = root.toAbsolutePath();
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
-                    .channel(type)
+                    .channel(transport.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<>() {
@@ -124,8 +119,8 @@ public final class MinimalNettyResponder implements ServerTool.Server {
         private ByteBuf partial;
         /** The replies of this read, or null. */
         private ByteBuf replies;
-        /** Whether quit was answered: what follows it is not. */
-        private boolean quit;
+        /** Whether the connection is closing (quit, or a line too long): what follows is not answered. */
+        private boolean closing;
 
         Responder(Path root) {
             this.root = root;
@@ -134,7 +129,7 @@ public final class MinimalNettyResponder implements ServerTool.Server {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf in = (ByteBuf) msg;
-            if (quit) {
+            if (closing) {
                 in.release();
                 return;
             }
@@ -155,26 +150,29 @@ public final class MinimalNettyResponder implements ServerTool.Server {
                     if (replies == null) {
                         replies = ctx.alloc().buffer(64);
                     }
-                    quit = answer(in, start, len, replies);
+                    boolean quitting = answer(in, start, len, replies);
                     start = k + 1;
-                    if (quit) {
-                        ctx.writeAndFlush(replies).addListener(ChannelFutureListener.CLOSE);
-                        replies = null;
+                    if (quitting) {
+                        closeAfterReplies(ctx);
                         return;
                     }
                 }
                 if (end - start >= MAX_LINE) {
-                    // As the C responder: the answers of this read go out, then the connection closes.
-                    quit = true;
-                    ByteBuf last = replies != null ? replies : ctx.alloc().buffer(0);
-                    replies = null;
-                    ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+                    closeAfterReplies(ctx); // as the C responder, which has no room for more
                 } else if (start < end) {
                     partial = ctx.alloc().buffer(end - start + 64).writeBytes(in, start, end - start);
                 }
             } finally {
                 in.release();
             }
+        }
+
+        /** Sends the answers of this read, then closes; later reads are dropped. */
+        private void closeAfterReplies(ChannelHandlerContext ctx) {
+            closing = true;
+            ByteBuf last = replies != null ? replies : Unpooled.EMPTY_BUFFER;
+            replies = null;
+            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }
 
         /** Appends the answer to the line at {@code [start, start + len)}; whether it was quit. */
