@@ -180,7 +180,6 @@ class ClientTransportTest {
         }
     }
 
-    /** Asks a scripted server the size of a file over a connection on {@code group}. */
     @Test
     void connectionsOnAGroupSpreadOverItsLoops() throws Exception {
         List<IoHandlerFactory> kinds = Epoll.isAvailable()
@@ -207,6 +206,7 @@ class ClientTransportTest {
         }
     }
 
+    /** Asks a scripted server the size of a file over a connection on {@code group}. */
     private static long sizeOver(EventLoopGroup group) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> received = serveOnce(server, "get_metadata a\r\n", "0 OK\r\n3\r\n");
