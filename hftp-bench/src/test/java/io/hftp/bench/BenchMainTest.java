@@ -93,12 +93,13 @@ class BenchMainTest {
         assertThat(out.toString()).isEmpty();
     }
 
-    @Test
-    void aSenderThatCannotListenFailsWithOne() {
-        assertThat(run("sender", "-a", "192.0.2.1", "-p", "0", "-d", System.getProperty("java.io.tmpdir")))
+    @ParameterizedTest
+    @ValueSource(strings = {"sender", "responder"})
+    void aServerToolThatCannotListenFailsWithOne(String tool) {
+        assertThat(run(tool, "-a", "192.0.2.1", "-p", "0", "-d", System.getProperty("java.io.tmpdir")))
                 .isEqualTo(1);
         assertThat(err.toString())
-                .startsWith("sender: cannot listen on 192.0.2.1 port 0: ")
+                .startsWith(tool + ": cannot listen on 192.0.2.1 port 0: ")
                 .doesNotContain("\tat ");
     }
 
@@ -109,14 +110,5 @@ class BenchMainTest {
                 .isEqualTo(2);
         assertThat(err.toString()).startsWith("responder: --threads must be in [0, 1024]: -1");
         assertThat(dir).doesNotExist();
-    }
-
-    @Test
-    void aResponderThatCannotListenFailsWithOne() {
-        assertThat(run("responder", "-a", "192.0.2.1", "-p", "0", "-d", System.getProperty("java.io.tmpdir")))
-                .isEqualTo(1);
-        assertThat(err.toString())
-                .startsWith("responder: cannot listen on 192.0.2.1 port 0: ")
-                .doesNotContain("\tat ");
     }
 }
